@@ -1,0 +1,18 @@
+import type { StorybookConfig } from '@storybook/react-vite';
+
+const config: StorybookConfig = {
+  framework: { name: '@storybook/react-vite', options: {} },
+  stories: ['../stories/**/*.mdx', '../stories/**/*.stories.@(ts|tsx)'],
+  addons: ['@storybook/addon-docs', '@storybook/addon-a11y', '@storybook/addon-vitest'],
+  staticDirs: ['../public'],
+  core: { disableTelemetry: true, disableWhatsNewNotifications: true },
+  async viteFinal(viteConfig) {
+    // The library's declaration plugin has no business in Storybook's build.
+    viteConfig.plugins = (viteConfig.plugins ?? []).flat().filter((p) => {
+      const name = p && typeof p === 'object' && 'name' in p ? p.name : '';
+      return name !== 'unplugin-dts' && name !== 'vite:dts';
+    });
+    return viteConfig;
+  },
+};
+export default config;

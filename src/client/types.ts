@@ -1,0 +1,59 @@
+import type { CategoryValue, Presence, UserId, UserIdInput } from '../model';
+
+/** Options every call takes. */
+export interface CallOptions {
+  /** Cancels the request; the call then rejects with a `PresenceApiError` of kind `aborted`. */
+  signal?: AbortSignal | undefined;
+}
+
+/** How the client obtains the `sessionToken` header value. */
+export type SessionTokenProvider = (options: { forceRefresh: boolean }) => string | Promise<string>;
+
+export interface SymphonyClientOptions {
+  /**
+   * Base URL the pod API paths hang under, as in the spec's `servers` entry:
+   * `https://acme.symphony.com/pod`, or the app's own proxy such as `/api/symphony/pod`.
+   */
+  podUrl: string;
+  /**
+   * Returns the session token (or on-behalf-of token). Called with `forceRefresh: true` once after a 401.
+   * Omit it when a backend proxy adds the token server side.
+   */
+  getSessionToken?: SessionTokenProvider | undefined;
+  /** `fetch` to use; defaults to the global one. */
+  fetch?: typeof fetch | undefined;
+  /** Extra headers for every request (never put the session token here). */
+  headers?: Record<string, string> | undefined;
+}
+
+export interface SetPresenceInput {
+  category: CategoryValue;
+  /** Let the pod apply the user's idle or offline state on top of the new category. */
+  soft?: boolean | undefined;
+}
+
+export interface ListPresenceOptions extends CallOptions {
+  /** Skip users with ids below this one (paging). */
+  lastUserId?: UserIdInput | undefined;
+  /** Page size, 1 to 5000; the pod's default is 1000. */
+  limit?: number | undefined;
+}
+
+/** Typed access to the Symphony pod presence endpoints. Every failure is a `PresenceApiError`. */
+export interface SymphonyClient {
+  readonly podUrl: string;
+  /** GET /v2/user/presence: the requesting user's own presence. */
+  getOwnPresence(options?: CallOptions): Promise<Presence>;
+  /** POST /v2/user/presence?soft=: sets the requesting user's presence. */
+  setOwnPresence(input: SetPresenceInput, options?: CallOptions): Promise<Presence>;
+  /** POST /v1/user/presence/register: registers interest in external users' presence. */
+  registerInterest(userIds: readonly UserIdInput[], options?: CallOptions): Promise<void>;
+  /** GET /v3/user/{uid}/presence?local=: one user's presence. */
+  getUserPresence(userId: UserIdInput, options?: CallOptions & { local?: boolean | undefined }): Promise<Presence>;
+  /** GET /v2/users/presence: one page of the pod-wide listing, sorted by user id. */
+  listPresence(options?: ListPresenceOptions): Promise<Presence[]>;
+  /** Every page of the pod-wide listing, following `lastUserId`. */
+  listAllPresence(options?: ListPresenceOptions & { maxPages?: number | undefined }): Promise<Presence[]>;
+}
+
+export type { Presence, UserId };

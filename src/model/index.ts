@@ -1,0 +1,6 @@
+export * from './categories';
+export * from './errors';
+export * from './idle';
+export * from './json';
+export * from './presence';
+export * from './userId';

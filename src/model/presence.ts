@@ -1,0 +1,81 @@
+import { isKnownCategory, toExternalView, type CategoryValue } from './categories';
+import { parseUserId, type UserId } from './userId';
+
+/** One user's presence, normalised from the server's answer. */
+export interface Presence {
+  /** Canonical decimal user id; every digit kept. */
+  readonly userId: UserId;
+  /** The category as sent. Unknown values are kept verbatim; check `isUnknown` before trusting it. */
+  readonly category: CategoryValue;
+  /** True when `category` is not one of the documented names. */
+  readonly isUnknown: boolean;
+  /**
+   * Milliseconds since 1970 when the state was set. For OFFLINE users Symphony returns the time
+   * of the call instead, so it is not a "since" for them. `undefined` when the server sent none.
+   */
+  readonly timestamp: number | undefined;
+}
+
+/** Result of reading server JSON: a value, or a reason that never contains the body's text. */
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Builds a {@link Presence}, classing the category as known or unknown. */
+export function makePresence(userId: UserId, category: CategoryValue, timestamp?: number): Presence {
+  return { userId, category, isUnknown: !isKnownCategory(category), timestamp };
+}
+
+/**
+ * Reads one V2Presence object. `fallbackUserId` fills in the id when the endpoint's answer omits
+ * it (the requesting user's own presence, or the id that was asked for).
+ */
+export function parsePresence(raw: unknown, fallbackUserId?: UserId): ParseResult<Presence> {
+  if (!isRecord(raw)) return fail('presence is not a JSON object');
+  const { category, userId, timestamp } = raw;
+  if (typeof category !== 'string') return fail('presence has no string "category"');
+  if (category.length === 0) return fail('presence has an empty "category"');
+  let id: UserId | undefined;
+  if (userId === undefined || userId === null) id = fallbackUserId;
+  else if (typeof userId === 'string' || typeof userId === 'number') id = parseUserId(userId);
+  if (id === undefined) return fail('presence has no valid "userId"');
+  let ts: number | undefined;
+  if (timestamp !== undefined && timestamp !== null) {
+    if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
+      return fail('presence has an invalid "timestamp"');
+    }
+    ts = timestamp;
+  }
+  return { ok: true, value: makePresence(id, category, ts) };
+}
+
+/** Reads a V2PresenceList (the pod-wide listing). One bad entry fails the whole page. */
+export function parsePresenceList(raw: unknown): ParseResult<Presence[]> {
+  if (!Array.isArray(raw)) return fail('presence list is not a JSON array');
+  const out: Presence[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const entry = parsePresence(raw[i]);
+    if (!entry.ok) return fail(`entry ${i}: ${entry.reason}`);
+    out.push(entry.value);
+  }
+  return { ok: true, value: out };
+}
+
+/** The presence as a viewer of another company sees it. */
+export function externalPresence(p: Presence): Presence {
+  const category = toExternalView(p.category);
+  return category === p.category ? p : { ...p, category };
+}
+
+/**
+ * True when `next` may replace `current`: never let an older answer overwrite a newer one.
+ * Answers without a timestamp are taken as current (the server said nothing about their age).
+ */
+export function isNewerOrSame(current: Presence | undefined, next: Presence): boolean {
+  if (!current || current.timestamp === undefined || next.timestamp === undefined) return true;
+  return next.timestamp >= current.timestamp;
+}
