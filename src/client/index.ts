@@ -1,0 +1,5 @@
+export { createSymphonyClient } from './createSymphonyClient';
+export { parseRetryAfter } from './parseRetryAfter';
+export { PresenceApiError, isPresenceApiError } from './PresenceApiError';
+export type { PresenceApiErrorInit, PresenceApiErrorKind } from './PresenceApiError';
+export type * from './types';

@@ -1,0 +1,86 @@
+import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
+import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { SymphonyClient } from '../client';
+import { PresenceSync, createBroadcastCoordinator, type PresenceSyncConfig } from '../sync';
+import { PresenceContext, type PresenceDisplayOptions } from './PresenceContext';
+import { attachPresenceSync, getPresenceSync, presenceQueryKey } from './presenceQueries';
+
+export interface PresenceProviderProps extends PresenceDisplayOptions {
+  /** The Symphony client the engine reads and writes through. */
+  client: SymphonyClient;
+  /** Polling, budget and backoff settings. @default {} (every default keeps within Symphony's limits) */
+  options?: PresenceSyncConfig | undefined;
+  /**
+   * Share one poller between the app's tabs on this origin (BroadcastChannel + Web Locks), or give
+   * the channel a name to keep apps on the same origin apart. Ignored where the browser lacks them.
+   * @default true
+   */
+  crossTab?: boolean | string | undefined;
+  /** Use this QueryClient instead of the one from the surrounding `QueryClientProvider`. */
+  queryClient?: QueryClient | undefined;
+  children?: ReactNode;
+}
+
+function createEngine(client: SymphonyClient, options: PresenceSyncConfig | undefined, crossTab: boolean | string) {
+  const coordinator =
+    options?.coordinator ??
+    (crossTab ? () => createBroadcastCoordinator({ name: typeof crossTab === 'string' ? crossTab : undefined }) : undefined);
+  return new PresenceSync(client, { ...options, coordinator });
+}
+
+// StrictMode unmounts and remounts at once; destroying on the next tick (cancelled by the
+// remount) keeps one engine alive instead of leaving a destroyed one in use.
+const pendingDestroy = new WeakMap<PresenceSync, ReturnType<typeof setTimeout>>();
+
+/**
+ * Provides presence to the hooks and components below. Works inside the app's own
+ * `QueryClientProvider`, or creates a QueryClient when there is none.
+ */
+export function PresenceProvider(props: PresenceProviderProps) {
+  const { client, options, crossTab = true, queryClient: given, children, locale, view, labels } = props;
+  const outer = useContext(QueryClientContext);
+  const [own] = useState(() => (given || outer ? undefined : new QueryClient()));
+  const queryClient = given ?? outer ?? own!;
+
+  const [engine, setEngine] = useState(() => createEngine(client, options, crossTab));
+  useEffect(() => {
+    if (engine.client !== client || engine.isDestroyed) setEngine(createEngine(client, options, crossTab));
+    // Options are read once per engine: a new client (or a remount) applies new ones.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, engine]);
+
+  useEffect(() => {
+    const timer = pendingDestroy.get(engine);
+    if (timer) clearTimeout(timer);
+    pendingDestroy.delete(engine);
+    const detach = attachPresenceSync(queryClient, engine);
+    const unsubscribe = engine.subscribe((event) => {
+      if (event.type === 'presence') {
+        queryClient.setQueryData(presenceQueryKey(event.key), event.presence);
+      } else if (event.type === 'error') {
+        // Let react-query run the query function, which rethrows the engine's error: that puts
+        // the query in its normal error state while keeping the last data.
+        void queryClient.refetchQueries({ queryKey: presenceQueryKey(event.key), exact: true }, { cancelRefetch: false });
+      }
+    });
+    engine.start();
+    return () => {
+      unsubscribe();
+      detach();
+      pendingDestroy.set(
+        engine,
+        setTimeout(() => {
+          pendingDestroy.delete(engine);
+          engine.destroy();
+        }, 0),
+      );
+    };
+  }, [engine, queryClient]);
+
+  // Attached during render too, so queries that run before the effects find their engine.
+  if (getPresenceSync(queryClient) !== engine && !engine.isDestroyed) attachPresenceSync(queryClient, engine);
+
+  const value = useMemo(() => ({ sync: engine, display: { locale, view, labels } }), [engine, locale, view, labels]);
+  const tree = <PresenceContext.Provider value={value}>{children}</PresenceContext.Provider>;
+  return own ? <QueryClientProvider client={own}>{tree}</QueryClientProvider> : tree;
+}

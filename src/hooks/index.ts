@@ -1,0 +1,13 @@
+export { PresenceProvider } from './PresenceProvider';
+export type { PresenceProviderProps } from './PresenceProvider';
+export { PresenceContext, usePresenceDisplay, usePresenceSync } from './PresenceContext';
+export type { PresenceContextValue, PresenceDisplayOptions } from './PresenceContext';
+export { attachPresenceSync, getPresenceSync, presenceQueries, presenceQueryKey } from './presenceQueries';
+export { usePresence } from './usePresence';
+export type { PresenceView, UsePresenceOptions } from './usePresence';
+export { usePresences } from './usePresences';
+export type { UsePresencesOptions, UsePresencesResult } from './usePresences';
+export { useSetPresence } from './useSetPresence';
+export type { SetPresenceVariables, UseSetPresenceOptions } from './useSetPresence';
+export { useIdlePresence } from './useIdlePresence';
+export type { UseIdlePresenceOptions } from './useIdlePresence';

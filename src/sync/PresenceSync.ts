@@ -1,0 +1,987 @@
+import { PresenceApiError, isPresenceApiError, type SymphonyClient } from '../client';
+import {
+  INTEREST_TTL_MS,
+  EXTERNAL_READ_GAP_MS,
+  backoffDelay,
+  resolveSyncOptions,
+  type PresenceSyncOptions,
+  type ResolvedSyncOptions,
+} from './options';
+import { createLocalCoordinator, type TabCoordinator } from './TabCoordinator';
+import type { ErrorSummary, SharedEntry, SyncMessage } from './messages';
+import {
+  isNewerOrSame,
+  makePresence,
+  parseUserId,
+  tenantOf,
+  toUserId,
+  type CategoryValue,
+  type Presence,
+  type UserId,
+  type UserIdInput,
+} from '../model';
+
+/** `'self'` is the requesting user (GET /v2/user/presence); any other key is a user id. */
+export type PresenceKey = 'self' | UserId;
+
+/** Whether the page is shown; hidden pages do not poll. */
+export interface VisibilitySource {
+  isVisible(): boolean;
+  subscribe(listener: () => void): () => void;
+}
+
+export interface PresenceSyncConfig extends PresenceSyncOptions {
+  /**
+   * Cross-tab sharing, or a factory called by `start()`; defaults to a single local tab.
+   * A factory returning `undefined` (APIs missing) also falls back to one local tab.
+   */
+  coordinator?: TabCoordinator | (() => TabCoordinator | undefined) | undefined;
+  /** Page visibility; defaults to `document.visibilityState`. */
+  visibility?: VisibilitySource | undefined;
+}
+
+/** What the engine tells its listeners: new presence, a failure, or a request it made. */
+export type SyncEvent =
+  | { type: 'presence'; key: PresenceKey; presence: Presence }
+  | { type: 'error'; key: PresenceKey; error: PresenceApiError }
+  | {
+      type: 'request';
+      kind: 'read' | 'register' | 'set';
+      at: number;
+      key?: PresenceKey | undefined;
+      ids?: readonly UserId[] | undefined;
+      external?: boolean | undefined;
+    };
+
+/** A user's state as the engine knows it. */
+export interface PresenceEntryState {
+  presence: Presence | undefined;
+  error: PresenceApiError | undefined;
+  /** Polling stopped after 403 or 404 until `retry(key)`. */
+  stopped: boolean;
+  external: boolean | undefined;
+  lastReadAt: number | undefined;
+  /** When the next read may happen (budget, Retry-After and backoff included). */
+  nextReadAt: number | undefined;
+}
+
+/** Counters for leak tests and dashboards. */
+export interface SyncStats {
+  entries: number;
+  retained: number;
+  timers: number;
+  registrations: number;
+  remoteTabs: number;
+}
+
+interface Waiter {
+  resolve: (p: Presence) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Entry {
+  readonly key: PresenceKey;
+  refs: number;
+  presence: Presence | undefined;
+  optimistic: Presence | undefined;
+  error: PresenceApiError | undefined;
+  stopped: boolean;
+  lastReadAt: number | undefined;
+  retryAt: number;
+  failures: number;
+  inflight: Promise<void> | undefined;
+  waiters: Set<Waiter>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  lastUsedAt: number;
+}
+
+interface WriteJob {
+  category: CategoryValue;
+  soft: boolean | undefined;
+  seq: number;
+}
+
+const documentVisibility: VisibilitySource = {
+  isVisible: () => typeof document === 'undefined' || document.visibilityState !== 'hidden',
+  subscribe(listener) {
+    if (typeof document === 'undefined') return () => {};
+    document.addEventListener('visibilitychange', listener);
+    return () => document.removeEventListener('visibilitychange', listener);
+  },
+};
+
+const WANT_REFRESH_MS = 30_000;
+const SET_ATTEMPTS = 3;
+// Registrations are treated as lapsed a minute early: the pod's clock started at receipt.
+const INTEREST_MARGIN_MS = 60_000;
+
+function toApiError(error: unknown, endpoint: string): PresenceApiError {
+  if (isPresenceApiError(error)) return error;
+  return new PresenceApiError({ kind: 'invalid-response', status: 0, endpoint, cause: error });
+}
+
+function summarize(error: PresenceApiError): ErrorSummary {
+  return {
+    kind: error.kind,
+    status: error.status,
+    endpoint: error.endpoint,
+    code: error.code,
+    serverMessage: error.serverMessage,
+    retryAfterMs: error.retryAfterMs,
+  };
+}
+
+/**
+ * The framework-free core: decides when each user's presence is read, spends Symphony's budget
+ * (one external read per 5 minutes, registered interest first), batches registrations, backs
+ * off on faults, orders writes, and shares one poller between tabs. React hooks only retain keys
+ * and read results.
+ */
+export class PresenceSync {
+  readonly options: ResolvedSyncOptions;
+  readonly client: SymphonyClient;
+  private coordinator: TabCoordinator;
+  private readonly coordinatorSource: PresenceSyncConfig['coordinator'];
+  private readonly visibility: VisibilitySource;
+  private started = false;
+  private readonly entries = new Map<PresenceKey, Entry>();
+  private readonly listeners = new Set<(event: SyncEvent) => void>();
+  private readonly cleanups: Array<() => void> = [];
+  private selfTenant: number | undefined;
+  private selfId: UserId | undefined;
+  private visible: boolean;
+  private destroyed = false;
+
+  // Interest registration
+  private readonly registeredAt = new Map<UserId, number>();
+  private readonly pendingRegistration = new Set<UserId>();
+  private readonly registrationWaiters = new Map<UserId, Waiter[]>();
+  private registrationTimer: ReturnType<typeof setTimeout> | undefined;
+  private renewTimer: ReturnType<typeof setTimeout> | undefined;
+  private registrationRetryAt = 0;
+  private registrationFailures = 0;
+
+  // Writes
+  private writeSeq = 0;
+  private lastWriteAt = 0;
+  private pendingWrite: WriteJob | undefined;
+  private writing = false;
+  private readonly writeWaiters: Array<{ seq: number; resolve: (p: Presence) => void; reject: (e: unknown) => void }> = [];
+
+  // Other tabs
+  private readonly remoteWants = new Map<string, { keys: Set<string>; visible: boolean; at: number }>();
+  private wantTimer: ReturnType<typeof setTimeout> | undefined;
+  private wantRefreshTimer: ReturnType<typeof setInterval> | undefined;
+  private sweepTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Creates an engine without side effects (safe in render and in StrictMode's double calls);
+   * nothing is read, listened to or shared until {@link start}.
+   */
+  constructor(client: SymphonyClient, config: PresenceSyncConfig = {}) {
+    this.client = client;
+    this.options = resolveSyncOptions(config);
+    this.selfTenant = config.selfTenant;
+    this.coordinatorSource = config.coordinator;
+    this.coordinator = createLocalCoordinator();
+    this.visibility = config.visibility ?? documentVisibility;
+    this.visible = this.visibility.isVisible();
+  }
+
+  /** Starts polling what is retained, listening to visibility and to other tabs. Idempotent. */
+  start(): this {
+    if (this.started || this.destroyed) return this;
+    this.started = true;
+    const source = this.coordinatorSource;
+    this.coordinator = (typeof source === 'function' ? source() : source) ?? this.coordinator;
+    this.visible = this.visibility.isVisible();
+    this.cleanups.push(
+      this.visibility.subscribe(() => {
+        const now = this.visibility.isVisible();
+        if (now === this.visible) return;
+        this.visible = now;
+        this.announceWants();
+        this.rescheduleAll();
+      }),
+      this.coordinator.onMessage((m) => this.onMessage(m)),
+      this.coordinator.onLeadershipChange((leader) => this.onLeadership(leader)),
+    );
+    this.coordinator.post({ t: 'hello', tab: this.coordinator.tabId });
+    if (!this.coordinator.isLeader()) {
+      this.startWantRefresh();
+      this.announceWants();
+    }
+    this.rescheduleAll();
+    return this;
+  }
+
+  /** True after {@link destroy}. */
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  /** Listens to presence, error and request events. */
+  subscribe(listener: (event: SyncEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Normalises a key: `'self'` or a validated user id. Throws `InvalidUserIdError`. */
+  keyOf(userId?: UserIdInput | 'self' | null): PresenceKey {
+    return userId === undefined || userId === null || userId === 'self' ? 'self' : toUserId(userId);
+  }
+
+  /**
+   * Marks a user as shown. While retained (and the page visible) the user is polled within budget.
+   * Returns the release function; StrictMode's double effects simply count up and down.
+   */
+  retain(key: PresenceKey): () => void {
+    const entry = this.entry(key);
+    entry.refs += 1;
+    entry.lastUsedAt = this.now();
+    if (entry.refs === 1) {
+      this.announceWants();
+      if (key !== 'self' && this.externalGuess(key) === true && this.coordinator.isLeader()) this.wantRegistration(key);
+      this.schedule(entry);
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      entry.refs -= 1;
+      entry.lastUsedAt = this.now();
+      if (entry.refs === 0) {
+        this.announceWants();
+        this.schedule(entry);
+        this.scheduleSweep();
+      }
+    };
+  }
+
+  /**
+   * The user's presence for a query function: the known value at once, the current error if the
+   * last read failed, or the first result once it arrives. Never reads the network ahead of budget.
+   */
+  read(key: PresenceKey, signal?: AbortSignal): Promise<Presence> {
+    if (this.destroyed) {
+      return Promise.reject(new PresenceApiError({ kind: 'aborted', status: 0, endpoint: 'presence read' }));
+    }
+    const entry = this.entry(key);
+    entry.lastUsedAt = this.now();
+    if (entry.error) return Promise.reject(entry.error);
+    const shown = entry.optimistic ?? entry.presence;
+    if (shown) return Promise.resolve(shown);
+    return new Promise<Presence>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (p) => {
+          cleanup();
+          resolve(p);
+        },
+        reject: (e) => {
+          cleanup();
+          reject(e);
+        },
+      };
+      const onAbort = () => {
+        entry.waiters.delete(waiter);
+        cleanup();
+        reject(new PresenceApiError({ kind: 'aborted', status: 0, endpoint: 'presence read' }));
+        this.schedule(entry);
+        this.scheduleSweep();
+      };
+      const cleanup = () => signal?.removeEventListener('abort', onAbort);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort);
+      entry.waiters.add(waiter);
+      if (entry.waiters.size === 1) this.announceWants();
+      this.schedule(entry);
+    });
+  }
+
+  /** Current known state, without side effects. */
+  getState(key: PresenceKey): PresenceEntryState {
+    const entry = this.entries.get(key);
+    return {
+      presence: entry ? (entry.optimistic ?? entry.presence) : undefined,
+      error: entry?.error,
+      stopped: entry?.stopped ?? false,
+      external: key === 'self' ? false : this.externalGuess(key),
+      lastReadAt: entry?.lastReadAt,
+      nextReadAt: entry ? this.nextDue(entry) : undefined,
+    };
+  }
+
+  /** True or false once the requesting user's tenant is known; `undefined` before. */
+  isExternal(userId: UserIdInput): boolean | undefined {
+    return this.externalGuess(toUserId(userId));
+  }
+
+  /** The requesting user's id, once known. */
+  get selfUserId(): UserId | undefined {
+    return this.selfId;
+  }
+
+  /** Starts polling a user again after a 403 or 404, within budget. */
+  retry(key: PresenceKey): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.stopped = false;
+    entry.error = undefined;
+    this.schedule(entry);
+  }
+
+  /**
+   * Sets the requesting user's presence. Shown at once everywhere (optimistic); sets made while one
+   * is in flight are coalesced so the pod ends with the last choice; on failure the display goes
+   * back to the last confirmed state and the promise rejects.
+   */
+  setOwnPresence(input: { category: CategoryValue; soft?: boolean | undefined }): Promise<Presence> {
+    if (typeof input?.category !== 'string' || input.category.length === 0) {
+      return Promise.reject(new PresenceApiError({ kind: 'bad-request', status: 0, endpoint: 'POST /v2/user/presence' }));
+    }
+    const seq = ++this.writeSeq;
+    this.lastWriteAt = this.now();
+    this.pendingWrite = { category: input.category, soft: input.soft, seq };
+    const self = this.entry('self');
+    const base = self.optimistic ?? self.presence;
+    const userId = base?.userId ?? this.selfId;
+    if (userId) this.showOwn(makePresence(userId, input.category, this.now()), true);
+    const result = new Promise<Presence>((resolve, reject) => this.writeWaiters.push({ seq, resolve, reject }));
+    if (!this.writing) void this.drainWrites();
+    return result;
+  }
+
+  stats(): SyncStats {
+    let retained = 0;
+    let timers = 0;
+    for (const e of this.entries.values()) {
+      if (e.refs > 0) retained += 1;
+      if (e.timer) timers += 1;
+    }
+    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.wantRefreshTimer, this.sweepTimer]) {
+      if (t) timers += 1;
+    }
+    return {
+      entries: this.entries.size,
+      retained,
+      timers,
+      registrations: this.registeredAt.size,
+      remoteTabs: this.remoteWants.size,
+    };
+  }
+
+  /** Stops every timer and listener; pending reads reject as aborted. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    if (this.started) this.coordinator.post({ t: 'bye', tab: this.coordinator.tabId });
+    for (const c of this.cleanups.splice(0)) c();
+    for (const e of this.entries.values()) {
+      if (e.timer) clearTimeout(e.timer);
+      e.timer = undefined;
+      const aborted = new PresenceApiError({ kind: 'aborted', status: 0, endpoint: 'presence read' });
+      for (const w of [...e.waiters]) w.reject(aborted);
+      e.waiters.clear();
+    }
+    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.sweepTimer]) if (t) clearTimeout(t);
+    if (this.wantRefreshTimer) clearInterval(this.wantRefreshTimer);
+    this.registrationTimer = this.renewTimer = this.wantTimer = this.sweepTimer = this.wantRefreshTimer = undefined;
+    this.entries.clear();
+    this.listeners.clear();
+    this.coordinator.close();
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  private now(): number {
+    return Date.now();
+  }
+
+  private entry(key: PresenceKey): Entry {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = {
+        key,
+        refs: 0,
+        presence: undefined,
+        optimistic: undefined,
+        error: undefined,
+        stopped: false,
+        lastReadAt: undefined,
+        retryAt: 0,
+        failures: 0,
+        inflight: undefined,
+        waiters: new Set(),
+        timer: undefined,
+        lastUsedAt: this.now(),
+      };
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  private externalGuess(key: UserId): boolean | undefined {
+    if (this.options.isExternal) return this.options.isExternal(key);
+    if (this.selfTenant === undefined) return undefined;
+    return tenantOf(key) !== this.selfTenant;
+  }
+
+  private remoteVisibleKeys(): Set<string> {
+    const keys = new Set<string>();
+    for (const want of this.remoteWants.values()) if (want.visible) for (const k of want.keys) keys.add(k);
+    return keys;
+  }
+
+  private isActive(entry: Entry, remote = this.remoteVisibleKeys()): boolean {
+    return (entry.refs > 0 && this.visible) || entry.waiters.size > 0 || remote.has(entry.key);
+  }
+
+  /** Earliest time the next read may start. */
+  private nextDue(entry: Entry): number {
+    const now = this.now();
+    let due = now;
+    if (entry.lastReadAt !== undefined) {
+      // A key whose side is not known yet gets the external gap: the safe side of the limit.
+      const external = entry.key !== 'self' && this.externalGuess(entry.key) !== false;
+      const gap = external
+        ? Math.max(this.options.externalIntervalMs, EXTERNAL_READ_GAP_MS + this.options.externalSafetyMarginMs)
+        : this.options.internalIntervalMs;
+      // A first load that nobody has seen yet may come sooner for internal users only.
+      due = entry.presence || entry.error || external ? entry.lastReadAt + gap : now;
+    }
+    return Math.max(due, entry.retryAt);
+  }
+
+  private schedule(entry: Entry, remote?: Set<string>): void {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = undefined;
+    if (!this.started || this.destroyed || entry.inflight || entry.stopped || !this.coordinator.isLeader()) return;
+    if (!this.isActive(entry, remote)) return;
+    const delay = Math.max(0, this.nextDue(entry) - this.now());
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      this.poll(entry);
+    }, delay);
+  }
+
+  private rescheduleAll(): void {
+    if (!this.started) return;
+    for (const id of this.pendingRegistration) this.wantRegistration(id);
+    const remote = this.remoteVisibleKeys();
+    for (const key of remote) if (key === 'self' || parseUserId(key) === key) this.entry(key as PresenceKey);
+    for (const e of this.entries.values()) this.schedule(e, remote);
+    this.scheduleRenewal();
+  }
+
+  private poll(entry: Entry): void {
+    if (entry.inflight || this.destroyed) return;
+    const run = async () => {
+      let external = false;
+      if (entry.key !== 'self') {
+        external = await this.resolveExternal(entry.key);
+        if (external) await this.ensureRegistered(entry.key);
+      }
+      const now = this.now();
+      // The budget is checked again after the awaits: another tab may have read meanwhile.
+      if (now < this.nextDue(entry) || !this.coordinator.isLeader() || this.destroyed) return;
+      entry.lastReadAt = now;
+      this.coordinator.post({ t: 'read', key: entry.key, at: now });
+      this.emit({ type: 'request', kind: 'read', at: now, key: entry.key, external });
+      const writeSeqAtStart = this.writeSeq;
+      const presence =
+        entry.key === 'self' ? await this.client.getOwnPresence() : await this.client.getUserPresence(entry.key);
+      this.acceptRead(entry, presence, writeSeqAtStart, now);
+    };
+    entry.inflight = run()
+      .catch((error: unknown) => this.acceptError(entry, error))
+      .finally(() => {
+        entry.inflight = undefined;
+        this.schedule(entry);
+        this.scheduleSweep();
+      });
+  }
+
+  private async resolveExternal(key: UserId): Promise<boolean> {
+    const guess = this.externalGuess(key);
+    if (guess !== undefined) return guess;
+    const self = this.entry('self');
+    if (!self.presence && !self.error && this.coordinator.isLeader()) {
+      if (!self.inflight) this.poll(self);
+      await self.inflight;
+    }
+    // Still unknown (own presence failed): treat as external, which never breaks a limit.
+    return this.externalGuess(key) ?? true;
+  }
+
+  private isOwnKey(key: PresenceKey): boolean {
+    return key === 'self' || (this.selfId !== undefined && key === this.selfId);
+  }
+
+  private acceptRead(entry: Entry, presence: Presence, writeSeqAtStart: number, startedAt: number): void {
+    if (this.isOwnKey(entry.key)) {
+      // A read that started before our own set (or while it is in flight) shows the old state.
+      const staleByWrite = this.writing || writeSeqAtStart !== this.writeSeq || startedAt < this.lastWriteAt;
+      if (staleByWrite && !(presence.timestamp !== undefined && presence.timestamp > this.lastWriteAt)) {
+        this.clearFault(entry);
+        return;
+      }
+    }
+    this.clearFault(entry);
+    if (entry.key === 'self') this.learnSelf(presence);
+    if (!isNewerOrSame(entry.presence, presence)) return;
+    this.store(entry, presence, true);
+  }
+
+  private clearFault(entry: Entry): void {
+    entry.failures = 0;
+    entry.retryAt = 0;
+    entry.stopped = false;
+    if (entry.error) entry.error = undefined;
+  }
+
+  private learnSelf(presence: Presence): void {
+    if (this.selfId === presence.userId) return;
+    this.selfId = presence.userId;
+    if (this.selfTenant === undefined) {
+      this.selfTenant = tenantOf(presence.userId);
+      // Users retained before the tenant was known may turn out internal: reschedule them.
+      this.rescheduleAll();
+    }
+  }
+
+  /** Stores a confirmed presence, notifies listeners and, when `share`, the other tabs. */
+  private store(entry: Entry, presence: Presence, share: boolean): void {
+    entry.presence = presence;
+    if (this.isOwnKey(entry.key)) {
+      // The own presence is reachable under two keys; keep both in step.
+      const twin = entry.key === 'self' ? (this.selfId ? this.entries.get(this.selfId) : undefined) : this.entries.get('self');
+      if (twin && twin !== entry && isNewerOrSame(twin.presence, presence)) {
+        twin.presence = presence;
+        if (!twin.optimistic) this.publish(twin);
+      }
+    }
+    if (!entry.optimistic) this.publish(entry);
+    if (share) this.coordinator.post({ t: 'presence', key: entry.key, presence });
+  }
+
+  private publish(entry: Entry): void {
+    const shown = entry.optimistic ?? entry.presence;
+    if (!shown) return;
+    entry.error = undefined;
+    for (const w of [...entry.waiters]) w.resolve(shown);
+    entry.waiters.clear();
+    this.emit({ type: 'presence', key: entry.key, presence: shown });
+  }
+
+  private acceptError(entry: Entry, raw: unknown): void {
+    const error = toApiError(raw, entry.key === 'self' ? 'GET /v2/user/presence' : 'GET /v3/user/{uid}/presence');
+    if (error.kind === 'aborted' || this.destroyed) return;
+    const now = this.now();
+    entry.failures += 1;
+    if (error.kind === 'forbidden' || error.kind === 'not-found') {
+      entry.stopped = true;
+    } else {
+      const backoff = backoffDelay(entry.failures, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
+      const wait = error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, 1000) : backoff;
+      entry.retryAt = now + wait;
+    }
+    this.fail(entry, error, true);
+  }
+
+  private fail(entry: Entry, error: PresenceApiError, share: boolean): void {
+    entry.error = error;
+    for (const w of [...entry.waiters]) w.reject(error);
+    entry.waiters.clear();
+    this.emit({ type: 'error', key: entry.key, error });
+    if (share) this.coordinator.post({ t: 'error', key: entry.key, error: summarize(error) });
+  }
+
+  private emit(event: SyncEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch {
+        // A listener's bug must not stop the engine or the other listeners.
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- interest registration
+
+  private isRegistered(id: UserId): boolean {
+    const at = this.registeredAt.get(id);
+    return at !== undefined && this.now() < at + INTEREST_TTL_MS - INTEREST_MARGIN_MS;
+  }
+
+  private ensureRegistered(id: UserId): Promise<void> {
+    if (this.isRegistered(id)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const list = this.registrationWaiters.get(id) ?? [];
+      list.push({ resolve: () => resolve(), reject });
+      this.registrationWaiters.set(id, list);
+      this.wantRegistration(id);
+    });
+  }
+
+  private wantRegistration(id: UserId): void {
+    this.pendingRegistration.add(id);
+    if (!this.started || this.registrationTimer || this.destroyed) return;
+    const delay = Math.max(this.options.registrationWindowMs, this.registrationRetryAt - this.now());
+    this.registrationTimer = setTimeout(() => {
+      this.registrationTimer = undefined;
+      void this.flushRegistrations();
+    }, delay);
+  }
+
+  private async flushRegistrations(): Promise<void> {
+    const ids = [...this.pendingRegistration].filter((id) => !this.isRegistered(id) || this.needsRenewal(id));
+    this.pendingRegistration.clear();
+    const size = this.options.registrationChunkSize;
+    const chunks: UserId[][] = [];
+    for (let i = 0; i < ids.length; i += size) chunks.push(ids.slice(i, i + size));
+    for (const chunk of chunks) await this.registerChunk(chunk);
+    this.scheduleRenewal();
+  }
+
+  private async registerChunk(chunk: UserId[]): Promise<void> {
+    if (chunk.length === 0 || this.destroyed) return;
+    const at = this.now();
+    this.emit({ type: 'request', kind: 'register', at, ids: chunk, external: true });
+    try {
+      await this.client.registerInterest(chunk);
+      this.registrationFailures = 0;
+      for (const id of chunk) this.registeredAt.set(id, at);
+      this.coordinator.post({ t: 'registered', ids: chunk, at });
+      for (const id of chunk) this.settleRegistration(id);
+    } catch (raw) {
+      const error = toApiError(raw, 'POST /v1/user/presence/register');
+      if ((error.kind === 'not-found' || error.kind === 'bad-request') && chunk.length > 1) {
+        // One unknown id fails the whole list; halve it so the others still get registered.
+        const half = Math.ceil(chunk.length / 2);
+        await this.registerChunk(chunk.slice(0, half));
+        await this.registerChunk(chunk.slice(half));
+        return;
+      }
+      this.registrationFailures += 1;
+      const backoff = backoffDelay(
+        this.registrationFailures,
+        this.options.backoffBaseMs,
+        this.options.backoffMaxMs,
+        this.options.random,
+      );
+      this.registrationRetryAt =
+        this.now() + (error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, 1000) : backoff);
+      for (const id of chunk) this.settleRegistration(id, error);
+    }
+  }
+
+  private settleRegistration(id: UserId, error?: PresenceApiError): void {
+    const waiters = this.registrationWaiters.get(id);
+    this.registrationWaiters.delete(id);
+    for (const w of waiters ?? []) {
+      if (error) w.reject(error);
+      else w.resolve(undefined as never);
+    }
+  }
+
+  private needsRenewal(id: UserId): boolean {
+    const at = this.registeredAt.get(id);
+    return at === undefined || this.now() >= at + this.options.registrationRenewMs - this.options.registrationWindowMs;
+  }
+
+  /** Renews interest for external users still shown, before it lapses. */
+  private scheduleRenewal(): void {
+    if (this.renewTimer) clearTimeout(this.renewTimer);
+    this.renewTimer = undefined;
+    if (!this.started || this.destroyed || !this.coordinator.isLeader()) return;
+    const remote = this.remoteVisibleKeys();
+    let earliest = Infinity;
+    for (const [id, at] of this.registeredAt) {
+      // Ids already queued are renewed by that flush, which schedules the next renewal itself.
+      if (this.pendingRegistration.has(id)) continue;
+      const entry = this.entries.get(id);
+      if (entry && (entry.refs > 0 || remote.has(id))) earliest = Math.min(earliest, at + this.options.registrationRenewMs);
+    }
+    if (earliest === Infinity) return;
+    this.renewTimer = setTimeout(
+      () => {
+        this.renewTimer = undefined;
+        const remoteNow = this.remoteVisibleKeys();
+        for (const [id] of this.registeredAt) {
+          const entry = this.entries.get(id);
+          if (entry && (entry.refs > 0 || remoteNow.has(id)) && this.needsRenewal(id)) this.wantRegistration(id);
+        }
+        this.scheduleRenewal();
+      },
+      Math.max(0, earliest - this.now()),
+    );
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  private showOwn(presence: Presence, optimistic: boolean): void {
+    const keys: PresenceKey[] = ['self'];
+    if (this.selfId) keys.push(this.selfId);
+    for (const key of keys) {
+      const entry = key === 'self' ? this.entry(key) : this.entries.get(key);
+      if (!entry) continue;
+      if (optimistic) entry.optimistic = presence;
+      else {
+        entry.optimistic = undefined;
+        entry.presence = presence;
+      }
+      this.publish(entry);
+    }
+  }
+
+  private rollbackOwn(): void {
+    const keys: PresenceKey[] = ['self'];
+    if (this.selfId) keys.push(this.selfId);
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (!entry || !entry.optimistic) continue;
+      entry.optimistic = undefined;
+      this.publish(entry);
+    }
+  }
+
+  private async drainWrites(): Promise<void> {
+    this.writing = true;
+    while (this.pendingWrite && !this.destroyed) {
+      const job = this.pendingWrite;
+      this.pendingWrite = undefined;
+      try {
+        const result = await this.sendWrite(job);
+        if (result === 'superseded') continue;
+        this.lastWriteAt = Math.max(this.lastWriteAt, result.timestamp ?? this.now());
+        this.learnSelf(result);
+        if (!this.pendingWrite) {
+          this.showOwn(result, false);
+          this.coordinator.post({ t: 'presence', key: 'self', presence: result });
+          this.settleWrites(job.seq, (w) => w.resolve(result));
+        }
+      } catch (error) {
+        if (!this.pendingWrite) {
+          this.rollbackOwn();
+          this.settleWrites(job.seq, (w) => w.reject(error));
+        }
+      }
+    }
+    this.writing = false;
+  }
+
+  private settleWrites(upTo: number, settle: (w: (typeof this.writeWaiters)[number]) => void): void {
+    for (let i = this.writeWaiters.length - 1; i >= 0; i--) {
+      const w = this.writeWaiters[i]!;
+      if (w.seq <= upTo) {
+        this.writeWaiters.splice(i, 1);
+        settle(w);
+      }
+    }
+  }
+
+  private async sendWrite(job: WriteJob): Promise<Presence | 'superseded'> {
+    for (let attempt = 1; ; attempt++) {
+      this.emit({ type: 'request', kind: 'set', at: this.now(), key: 'self' });
+      try {
+        return await this.client.setOwnPresence({ category: job.category, soft: job.soft });
+      } catch (raw) {
+        const error = toApiError(raw, 'POST /v2/user/presence');
+        const transient = error.kind === 'rate-limited' || error.kind === 'server' || error.kind === 'network';
+        if (!transient || attempt >= SET_ATTEMPTS || this.destroyed) throw error;
+        const backoff = backoffDelay(attempt, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
+        const wait = error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, 1000) : backoff;
+        await new Promise((r) => setTimeout(r, wait));
+        // A newer choice made while we waited replaces this one; sending both would only race.
+        if (this.pendingWrite) return 'superseded';
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- other tabs
+
+  private localWantedKeys(): string[] {
+    const keys: string[] = [];
+    for (const e of this.entries.values()) if (e.refs > 0 || e.waiters.size > 0) keys.push(e.key);
+    return keys;
+  }
+
+  private announceWants(): void {
+    if (!this.started || this.coordinator.isLeader() || this.wantTimer || this.destroyed) return;
+    // Coalesce the burst of retains a render makes into one message.
+    this.wantTimer = setTimeout(() => {
+      this.wantTimer = undefined;
+      if (this.coordinator.isLeader() || this.destroyed) return;
+      this.coordinator.post({
+        t: 'want',
+        tab: this.coordinator.tabId,
+        keys: this.localWantedKeys(),
+        visible: this.visible || this.localWantedKeys().some((k) => (this.entries.get(k as PresenceKey)?.waiters.size ?? 0) > 0),
+      });
+    }, 0);
+  }
+
+  private startWantRefresh(): void {
+    if (this.wantRefreshTimer) return;
+    this.wantRefreshTimer = setInterval(() => this.announceWants(), WANT_REFRESH_MS);
+  }
+
+  private onLeadership(leader: boolean): void {
+    if (this.destroyed) return;
+    if (leader) {
+      if (this.wantRefreshTimer) clearInterval(this.wantRefreshTimer);
+      this.wantRefreshTimer = undefined;
+      if (this.wantTimer) clearTimeout(this.wantTimer);
+      this.wantTimer = undefined;
+      for (const id of this.pendingRegistration) this.wantRegistration(id);
+      for (const e of this.entries.values()) {
+        if (e.key !== 'self' && (e.refs > 0 || e.waiters.size > 0) && this.externalGuess(e.key) === true) {
+          this.wantRegistration(e.key);
+        }
+      }
+      this.rescheduleAll();
+    } else {
+      for (const e of this.entries.values()) {
+        if (e.timer) clearTimeout(e.timer);
+        e.timer = undefined;
+      }
+      if (this.renewTimer) clearTimeout(this.renewTimer);
+      this.renewTimer = undefined;
+      this.startWantRefresh();
+      this.announceWants();
+    }
+  }
+
+  private onMessage(message: SyncMessage): void {
+    if (this.destroyed || !message || typeof message !== 'object') return;
+    const leader = this.coordinator.isLeader();
+    switch (message.t) {
+      case 'want': {
+        this.remoteWants.set(message.tab, { keys: new Set(message.keys), visible: message.visible, at: this.now() });
+        this.expireRemoteWants();
+        if (leader) {
+          for (const key of message.keys) {
+            if (key !== 'self' && parseUserId(key) !== key) continue;
+            const entry = this.entry(key as PresenceKey);
+            if (entry.presence) this.coordinator.post({ t: 'presence', key: entry.key, presence: entry.presence });
+            if (key !== 'self' && this.externalGuess(key as UserId) === true) this.wantRegistration(key as UserId);
+          }
+          this.rescheduleAll();
+        }
+        break;
+      }
+      case 'bye':
+        this.remoteWants.delete(message.tab);
+        if (leader) this.rescheduleAll();
+        break;
+      case 'read': {
+        const key = message.key as PresenceKey;
+        if (key !== 'self' && parseUserId(key) !== key) return;
+        const entry = this.entry(key);
+        entry.lastReadAt = Math.max(entry.lastReadAt ?? 0, message.at);
+        break;
+      }
+      case 'registered':
+        for (const raw of message.ids) {
+          const id = parseUserId(raw);
+          if (id && message.at > (this.registeredAt.get(id) ?? -Infinity)) this.registeredAt.set(id, message.at);
+        }
+        break;
+      case 'presence':
+        this.acceptShared(message.key, message.presence);
+        break;
+      case 'error': {
+        const entry = this.entries.get(message.key as PresenceKey);
+        if (!entry || leader) return;
+        this.fail(entry, new PresenceApiError(message.error), false);
+        break;
+      }
+      case 'hello':
+        if (leader) this.coordinator.post({ t: 'state', entries: this.sharedEntries() });
+        break;
+      case 'state':
+        for (const shared of message.entries) {
+          if (shared.lastReadAt !== undefined) this.onMessage({ t: 'read', key: shared.key, at: shared.lastReadAt });
+          if (shared.registeredAt !== undefined) {
+            this.onMessage({ t: 'registered', ids: [shared.key], at: shared.registeredAt });
+          }
+          if (shared.presence) this.acceptShared(shared.key, shared.presence);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private acceptShared(rawKey: string, presence: Presence): void {
+    const key = rawKey === 'self' ? 'self' : parseUserId(rawKey);
+    if (!key || !presence || typeof presence.category !== 'string') return;
+    const id = parseUserId(presence.userId);
+    if (!id) return;
+    const clean = makePresence(id, presence.category, typeof presence.timestamp === 'number' ? presence.timestamp : undefined);
+    const entry = this.entry(key);
+    if (key === 'self') this.learnSelf(clean);
+    if (!isNewerOrSame(entry.presence, clean)) return;
+    this.clearFault(entry);
+    this.store(entry, clean, false);
+  }
+
+  private sharedEntries(): SharedEntry[] {
+    const out: SharedEntry[] = [];
+    for (const e of this.entries.values()) {
+      out.push({
+        key: e.key,
+        presence: e.presence,
+        lastReadAt: e.lastReadAt,
+        registeredAt: e.key !== 'self' ? this.registeredAt.get(e.key) : undefined,
+      });
+    }
+    return out;
+  }
+
+  private expireRemoteWants(): void {
+    const cutoff = this.now() - WANT_REFRESH_MS * 3;
+    for (const [tab, want] of this.remoteWants) if (want.at < cutoff) this.remoteWants.delete(tab);
+  }
+
+  // ---------------------------------------------------------------- housekeeping
+
+  private scheduleSweep(): void {
+    if (!this.started || this.sweepTimer || this.destroyed) return;
+    let earliest = Infinity;
+    for (const e of this.entries.values()) {
+      if (e.key !== 'self' && e.refs === 0 && e.waiters.size === 0) {
+        earliest = Math.min(earliest, e.lastUsedAt + this.options.retainUnusedMs);
+      }
+    }
+    if (earliest === Infinity) return;
+    this.sweepTimer = setTimeout(
+      () => {
+        this.sweepTimer = undefined;
+        this.sweep();
+        this.scheduleSweep();
+      },
+      // At least a minute apart: an entry kept by an in-flight read must not spin the sweep.
+      Math.max(60_000, earliest - this.now()),
+    );
+  }
+
+  /** Forgets users nobody has shown for a while, once their budget and registration have lapsed. */
+  private sweep(): void {
+    const now = this.now();
+    this.expireRemoteWants();
+    const remote = this.remoteVisibleKeys();
+    for (const [key, e] of this.entries) {
+      const idle = e.refs === 0 && e.waiters.size === 0 && !e.inflight && !remote.has(key);
+      if (idle && now >= e.lastUsedAt + this.options.retainUnusedMs && key !== 'self') {
+        if (e.timer) clearTimeout(e.timer);
+        this.entries.delete(key);
+      }
+    }
+    for (const [id, at] of this.registeredAt) {
+      if (now >= at + INTEREST_TTL_MS && !this.entries.has(id)) this.registeredAt.delete(id);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+export { PresenceSync } from './PresenceSync';
+export type {
+  PresenceEntryState,
+  PresenceKey,
+  PresenceSyncConfig,
+  SyncEvent,
+  SyncStats,
+  VisibilitySource,
+} from './PresenceSync';
+export {
+  EXTERNAL_READ_GAP_MS,
+  INTEREST_TTL_MS,
+  MIN_INTERNAL_INTERVAL_MS,
+  backoffDelay,
+  resolveSyncOptions,
+} from './options';
+export type { PresenceSyncOptions } from './options';
+export {
+  createBroadcastCoordinator,
+  createLocalCoordinator,
+  createMemoryCoordinatorHub,
+} from './TabCoordinator';
+export type { BroadcastCoordinatorOptions, TabCoordinator } from './TabCoordinator';
+export type { SyncMessage } from './messages';

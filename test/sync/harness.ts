@@ -1,0 +1,72 @@
+import { vi } from 'vitest';
+import { createSymphonyClient, type SymphonyClient } from '../../src/client';
+import { DEFAULT_SESSION_TOKEN, createMockPod, type MockPod, type MockPodOptions } from '../../src/mock-pod';
+import type { UserId } from '../../src/model';
+import { PresenceSync, type PresenceSyncConfig } from '../../src/sync';
+
+export const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
+export const SECOND = 1000;
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const POD_URL = 'https://pod.test/pod';
+
+/** A `fetch` that hands requests to the emulator's core, as its HTTP adapters do. */
+export function podFetch(pod: MockPod): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const response = await pod.handle({
+      method: request.method,
+      path: url.pathname.replace(/^\/pod/, '') + url.search,
+      headers: request.headers,
+      bodyText: request.method === 'GET' ? undefined : await request.text(),
+    });
+    return new Response(response.status === 204 ? null : response.bodyText, {
+      status: response.status,
+      headers: response.headers,
+    });
+  };
+}
+
+export function podClient(pod: MockPod, token = DEFAULT_SESSION_TOKEN): SymphonyClient {
+  return createSymphonyClient({ podUrl: POD_URL, getSessionToken: () => token, fetch: podFetch(pod) });
+}
+
+export function setupPod(options: MockPodOptions = {}) {
+  vi.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  return createMockPod({ seed: 7, churn: false, ...options });
+}
+
+export function startSync(pod: MockPod, config: PresenceSyncConfig = {}, client = podClient(pod)) {
+  return new PresenceSync(client, { random: () => 0.5, ...config }).start();
+}
+
+export function usersOf(pod: MockPod) {
+  const home = pod.users.filter((u) => u.tenantId === pod.homeTenantId && u.id !== pod.defaultUserId && u.online);
+  const external = pod.users.filter(
+    (u) => u.tenantId !== pod.homeTenantId && pod.isConnected(pod.defaultUserId, u.id),
+  );
+  return { internal: home.map((u) => u.id), external: external.map((u) => u.id) };
+}
+
+/** Checks the ledger against Symphony's external rules; returns human-readable violations. */
+export function budgetViolations(pod: MockPod, gapMs = 5 * MINUTE): string[] {
+  const problems: string[] = [];
+  const lastRead = new Map<UserId, number>();
+  const registered = new Map<UserId, number>();
+  for (const e of pod.ledger) {
+    if (e.status === 429) problems.push(`429 at ${e.time - T0} for ${e.userId ?? e.route}`);
+    if (e.route === 'register' && e.status === 200) for (const id of e.userIds ?? []) registered.set(id, e.time);
+    if (e.route === 'getUser' && e.external && e.userId) {
+      const prev = lastRead.get(e.userId);
+      if (prev !== undefined && e.time - prev < gapMs) problems.push(`${e.userId} read ${e.time - prev} ms apart`);
+      lastRead.set(e.userId, e.time);
+      const reg = registered.get(e.userId);
+      if (reg === undefined || e.time - reg >= HOUR) problems.push(`${e.userId} read without live interest`);
+    }
+    if (e.route === 'register') for (const id of e.internalUserIds ?? []) problems.push(`internal ${id} registered`);
+  }
+  return problems;
+}
+
+export const readsOf = (pod: MockPod, id: UserId) => pod.ledger.filter((e) => e.route === 'getUser' && e.userId === id);
