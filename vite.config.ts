@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import dts from 'vite-plugin-dts';
@@ -13,9 +14,24 @@ const external = [
   /^node:/,
 ];
 
+/**
+ * Declarations keep the source's extensionless relative imports, which TypeScript users on
+ * node16/nodenext resolution cannot follow; point each one at the emitted `.js` or `/index.js`.
+ */
+function withJsExtensions(filePath: string, content: string): { filePath: string; content: string } {
+  const sourceDir = dirname(filePath).replace(resolve(import.meta.dirname, 'dist'), resolve(import.meta.dirname, 'src'));
+  const fixed = content.replace(/(from\s+|import\s*\(\s*)(['"])(\.{1,2}\/[^'"]*?)\2/g, (match, lead: string, quote: string, spec: string) => {
+    if (/\.(js|css|json)$/.test(spec)) return match;
+    const target = resolve(sourceDir, spec);
+    const isDir = existsSync(resolve(target, 'index.ts')) || existsSync(resolve(target, 'index.tsx'));
+    return `${lead}${quote}${spec}${isDir ? '/index.js' : '.js'}${quote}`;
+  });
+  return { filePath, content: fixed };
+}
+
 // Library build: one ESM file per public entry, declarations beside them.
 export default defineConfig({
-  plugins: [react(), dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src' })],
+  plugins: [react(), dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', beforeWriteFile: withJsExtensions })],
   publicDir: false,
   build: {
     copyPublicDir: false,
@@ -25,6 +41,7 @@ export default defineConfig({
       entry: {
         index: resolve(import.meta.dirname, 'src/index.ts'),
         'mock-pod': resolve(import.meta.dirname, 'src/mock-pod/index.ts'),
+        'mock-pod-node': resolve(import.meta.dirname, 'src/mock-pod/node.ts'),
       },
       formats: ['es'],
       cssFileName: 'presence-widgets',

@@ -1,4 +1,5 @@
 import type { StorybookConfig } from '@storybook/react-vite';
+import { mockPodPlugin } from './mockPodPlugin';
 
 const config: StorybookConfig = {
   framework: { name: '@storybook/react-vite', options: {} },
@@ -12,6 +13,7 @@ const config: StorybookConfig = {
       const name = p && typeof p === 'object' && 'name' in p ? p.name : '';
       return name !== 'unplugin-dts' && name !== 'vite:dts';
     });
+    viteConfig.plugins.push(mockPodPlugin());
     return viteConfig;
   },
 };

@@ -44,6 +44,8 @@ export function PresenceProvider(props: PresenceProviderProps) {
 
   const [engine, setEngine] = useState(() => createEngine(client, options, crossTab));
   useEffect(() => {
+    // Replacing the engine is the point of this effect: a new client needs a new engine.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     if (engine.client !== client || engine.isDestroyed) setEngine(createEngine(client, options, crossTab));
     // Options are read once per engine: a new client (or a remount) applies new ones.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -38,7 +38,9 @@ function quoteLongIntegers(text: string): string {
       }
       const literal = text.slice(start, i);
       const digits = literal.startsWith('-') ? literal.length - 1 : literal.length;
-      if (digits > SAFE_DIGITS && /^-?[0-9]+$/.test(literal)) {
+      // Only a valid JSON integer is quoted: a leading zero is malformed and must still reach
+      // JSON.parse unquoted so it throws, instead of turning into an accepted string.
+      if (digits > SAFE_DIGITS && /^-?[1-9][0-9]*$/.test(literal)) {
         out += text.slice(copiedUpTo, start) + '"' + literal + '"';
         copiedUpTo = i;
       }

@@ -50,6 +50,14 @@ export function createLocalCoordinator(): TabCoordinator {
   };
 }
 
+/** A tab of {@link createMemoryCoordinatorHub}, with switches to simulate trouble. */
+export interface MemoryTab extends TabCoordinator {
+  /** Stops delivering and sending messages, like a frozen tab; it keeps its leadership. */
+  freeze(frozen: boolean): void;
+  /** Hands leadership to the next tab, as a lock steal after a missed heartbeat would. */
+  yieldLeadership(): void;
+}
+
 /**
  * In-process "tabs" that share one channel and one leadership lock. Used by the tests and handy
  * for apps that test their own multi-tab behaviour; `freeze`/`close` simulate a stuck or closed
@@ -58,13 +66,6 @@ export function createLocalCoordinator(): TabCoordinator {
 export function createMemoryCoordinatorHub() {
   const members: Array<{ tab: MemoryTab }> = [];
   let leader: MemoryTab | undefined;
-
-  interface MemoryTab extends TabCoordinator {
-    /** Stops delivering and sending messages, like a frozen tab; it keeps its leadership. */
-    freeze(frozen: boolean): void;
-    /** Hands leadership to the next tab, as a lock steal after a missed heartbeat would. */
-    yieldLeadership(): void;
-  }
 
   const elect = () => setLeader(members[0]?.tab);
   const leaderChanges = new Map<MemoryTab, ReturnType<typeof listenerSet<boolean>>>();

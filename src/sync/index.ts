@@ -20,5 +20,5 @@ export {
   createLocalCoordinator,
   createMemoryCoordinatorHub,
 } from './TabCoordinator';
-export type { BroadcastCoordinatorOptions, TabCoordinator } from './TabCoordinator';
+export type { BroadcastCoordinatorOptions, MemoryTab, TabCoordinator } from './TabCoordinator';
 export type { SyncMessage } from './messages';

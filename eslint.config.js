@@ -1,0 +1,148 @@
+// @ts-check
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+/*
+ * Flat config. TypeScript rules are the syntax-only set (no type information): type errors are
+ * tsc's job and type-aware linting would double the time of `npm test` on a 2-core machine.
+ *
+ * The folder rules below enforce the one-way architecture
+ *   model -> client -> sync -> hooks -> components,   mock-pod -> model
+ * so a lower layer can never pull in React, the network stack or a layer above it.
+ */
+
+/**
+ * Matches a relative import of one of `folders`: '../hooks', '../hooks/x', '../../src/hooks', ...
+ * ('./x' always stays inside the importer's own folder, so it is never a layer crossing.)
+ */
+const layer = (/** @type {string[]} */ folders) => `^(\\.\\./)+(src/)?(${folders.join('|')})(/.*)?$`;
+
+/** One `no-restricted-imports` rule entry built from package regexes and forbidden layers. */
+function restrict(/** @type {{ packages?: string[]; layers?: string[]; why: string }} */ { packages = [], layers = [], why }) {
+  /** @type {{ regex: string; message: string }[]} */
+  const patterns = [];
+  for (const pkg of packages) patterns.push({ regex: pkg, message: why });
+  if (layers.length > 0) patterns.push({ regex: layer(layers), message: why });
+  return ['error', { patterns }];
+}
+
+const REACT = '^react(-dom)?(/.*)?$';
+const TANSTACK = '^@tanstack/';
+const MSW = '^msw(/.*)?$';
+const NODE = `^(node:.*|(${builtinModules.filter((m) => !m.startsWith('_')).join('|')})(/.*)?)$`;
+
+/** Globals of plain Node scripts (.js/.mjs are not type-checked, so `no-undef` stays on for them). */
+const nodeGlobals = Object.fromEntries(
+  [
+    'process',
+    'console',
+    'Buffer',
+    'URL',
+    'URLSearchParams',
+    'fetch',
+    'AbortController',
+    'AbortSignal',
+    'TextEncoder',
+    'TextDecoder',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'structuredClone',
+    'globalThis',
+  ].map((name) => [name, /** @type {const} */ ('readonly')]),
+);
+
+export default defineConfig(
+  {
+    ignores: ['dist/', 'storybook-static/', 'coverage/', '**/node_modules/', 'public/mockServiceWorker.js', '.vitest-attachments/', 'test-results/'],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx,mts,cts}'],
+    ...reactHooks.configs.flat.recommended,
+  },
+  {
+    files: ['**/*.{ts,tsx,mts,cts}'],
+    rules: {
+      // A wrong dependency list re-subscribes or refetches in a loop, which is exactly the rate-limit
+      // trouble this library exists to avoid; silence a real exception with a commented disable.
+      'react-hooks/exhaustive-deps': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: { globals: nodeGlobals },
+  },
+
+  // --- console: the library must not write to the host app's console unasked.
+  // (Two disjoint blocks: a later block giving only a severity would keep the earlier `allow`.)
+  {
+    files: ['src/**'],
+    ignores: ['src/model/**', 'src/client/**'],
+    rules: { 'no-console': ['error', { allow: ['warn', 'error'] }] },
+  },
+  {
+    files: ['src/model/**', 'src/client/**'],
+    rules: { 'no-console': 'error' },
+  },
+
+  // --- one-way architecture.
+  {
+    files: ['src/model/**'],
+    rules: {
+      'no-restricted-imports': restrict({
+        packages: [REACT, TANSTACK, MSW, NODE],
+        layers: ['client', 'sync', 'hooks', 'components', 'mock-pod'],
+        why: 'src/model is pure: no React, TanStack, msw, Node built-ins or upper layers.',
+      }),
+    },
+  },
+  {
+    files: ['src/client/**'],
+    rules: {
+      'no-restricted-imports': restrict({
+        packages: [REACT, TANSTACK, MSW],
+        layers: ['sync', 'hooks', 'components', 'mock-pod'],
+        why: 'src/client may import src/model only: no React, TanStack, msw or upper layers.',
+      }),
+    },
+  },
+  {
+    files: ['src/sync/**'],
+    rules: {
+      'no-restricted-imports': restrict({
+        packages: [REACT],
+        layers: ['hooks', 'components', 'mock-pod'],
+        why: 'src/sync sits below React: no react, src/hooks, src/components or src/mock-pod.',
+      }),
+    },
+  },
+  {
+    files: ['src/hooks/**'],
+    rules: {
+      'no-restricted-imports': restrict({
+        layers: ['components', 'mock-pod'],
+        why: 'src/hooks may not import src/components or src/mock-pod.',
+      }),
+    },
+  },
+  {
+    files: ['src/mock-pod/**'],
+    rules: {
+      'no-restricted-imports': restrict({
+        packages: [REACT, TANSTACK],
+        layers: ['client', 'sync', 'hooks', 'components'],
+        why: 'src/mock-pod is a stand-in server: it may import src/model only (and msw).',
+      }),
+    },
+  },
+);

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+/**
+ * Checks the package exactly as it would be published, after `vite build`:
+ *   1. `npm pack` into a temporary folder (the tarball is what users get, not the working tree);
+ *   2. publint on that tarball, strict (warnings count as errors);
+ *   3. @arethetypeswrong/cli on that tarball with the esm-only profile (the package ships ESM only).
+ * Exits 1 on any problem and prints one summary line when all is well. Needs no network.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+/** Prints a failure and ends the run; the `finally` below still removes the temporary folder. */
+class CheckFailed extends Error {}
+
+function fail(message) {
+  throw new CheckFailed(message);
+}
+
+/** Every file the package.json `exports` map points at, so a missing build is named plainly. */
+function exportTargets(pkg) {
+  const out = [];
+  const walk = (value) => {
+    if (typeof value === 'string') out.push(value);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(pkg.exports);
+  return out.filter((target) => target.startsWith('./dist/'));
+}
+
+/** Runs `npm pack` into `dir` and returns what npm reports about the tarball. */
+function pack(dir) {
+  const stdout = execFileSync(
+    'npm',
+    ['pack', '--json', '--ignore-scripts', '--offline', '--pack-destination', dir],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  // npm prints the JSON array last; anything a lifecycle notice adds before it is skipped.
+  const info = JSON.parse(stdout.slice(stdout.indexOf('[')))[0];
+  if (!info?.filename) fail('npm pack did not report a tarball');
+  return { ...info, path: join(dir, info.filename) };
+}
+
+async function runPublint(tarballPath) {
+  const data = readFileSync(tarballPath);
+  const tarball = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+  const { messages, pkg } = await publint({ pack: { tarball }, level: 'suggestion', strict: true });
+  for (const message of messages) {
+    const text = formatMessage(message, pkg, { color: false }) ?? message.code;
+    console.log(`publint ${message.type}: ${text}`);
+  }
+  const errors = messages.filter((m) => m.type === 'error').length;
+  return { errors, suggestions: messages.length - errors };
+}
+
+/** Export keys that are stylesheets: attw resolves modules and types, which a .css entry has neither of. */
+function cssEntrypoints(pkg) {
+  return Object.keys(pkg.exports ?? {}).filter((key) => key.endsWith('.css'));
+}
+
+function runAttw(tarballPath, pkg, dir) {
+  const cliDir = dirname(require.resolve('@arethetypeswrong/cli/package.json'));
+  const bin = join(cliDir, JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')).bin.attw);
+  const css = cssEntrypoints(pkg);
+  const common = [bin, tarballPath, '--profile', 'esm-only', '--no-color', '--no-emoji'];
+  if (css.length > 0) common.push('--exclude-entrypoints', ...css);
+  // The report goes to a file, not a pipe: attw calls process.exit right after writing, which
+  // cuts piped output off at 64 KiB; writes to a file are synchronous and complete.
+  const reportPath = join(dir, 'attw.json');
+  const fd = openSync(reportPath, 'w');
+  let json;
+  try {
+    json = spawnSync(process.execPath, [...common, '--format', 'json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', fd, 'pipe'] });
+  } finally {
+    closeSync(fd);
+  }
+  if (json.error) fail(`attw could not run: ${json.error.message}`);
+  let report;
+  try {
+    report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  } catch {
+    fail(`attw gave no report (exit ${json.status}):\n${json.stderr}`);
+  }
+  // attw exits 0 for a package it finds no types in at all; for this library that is a failure.
+  if (!report.analysis?.types) fail('attw found no type declarations in the tarball');
+  if (json.status !== 0) {
+    // Re-run for the human-readable table; the JSON run above already decided the outcome.
+    const table = spawnSync(process.execPath, [...common, '--format', 'table-flipped', '--no-summary'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (table.error) console.error(table.error.message);
+    // The esm-only profile ignores CommonJS and node10 resolution; list only what failed the run.
+    const ignored = new Set(['node10', 'node16-cjs']);
+    const problems = (report.problems ? Object.values(report.problems).flat() : []).filter(
+      (problem) => !ignored.has(problem.resolutionKind),
+    );
+    for (const problem of problems.slice(0, 10)) {
+      const where = [problem.entrypoint, problem.resolutionKind, problem.fileName, problem.moduleSpecifier].filter(Boolean);
+      console.error(`attw ${problem.kind}: ${where.join(' ')}`);
+    }
+    fail(`attw found problems (exit ${json.status})`);
+  }
+  return Object.keys(report.analysis.entrypoints ?? {}).length;
+}
+
+async function main() {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const missing = exportTargets(pkg).filter((target) => !existsSync(join(root, target)));
+  if (missing.length > 0) fail(`not built: ${missing.join(', ')} missing; run \`npm run build\` first`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'check-package-'));
+  try {
+    const tarball = pack(dir);
+    const publintResult = await runPublint(tarball.path);
+    if (publintResult.errors > 0) fail(`publint found ${publintResult.errors} error(s)`);
+    const entrypoints = runAttw(tarball.path, pkg, dir);
+    const kib = (tarball.size / 1024).toFixed(1);
+    const notes = publintResult.suggestions > 0 ? ` (${publintResult.suggestions} suggestion(s))` : '';
+    console.log(
+      `package: publint ok${notes}, attw ok (${entrypoints} entrypoints), ${kib} KiB packed, ${tarball.entryCount} files`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  if (error instanceof CheckFailed) console.error(`package check failed: ${error.message}`);
+  else console.error(error);
+  process.exit(1);
+});

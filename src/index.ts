@@ -1,0 +1,33 @@
+/**
+ * presence-widgets: Symphony presence for React.
+ *
+ * Layers, each importing only from the ones before it:
+ * model (data and rules) -> client (HTTP) -> sync (budget and scheduling) -> hooks -> components.
+ */
+import './components/presence-widgets.css';
+
+export * from './model';
+export * from './client';
+export {
+  PresenceSync,
+  EXTERNAL_READ_GAP_MS,
+  INTEREST_TTL_MS,
+  MIN_INTERNAL_INTERVAL_MS,
+  createBroadcastCoordinator,
+  createLocalCoordinator,
+  createMemoryCoordinatorHub,
+} from './sync';
+export type {
+  BroadcastCoordinatorOptions,
+  PresenceEntryState,
+  PresenceKey,
+  PresenceSyncConfig,
+  PresenceSyncOptions,
+  SyncEvent,
+  SyncMessage,
+  SyncStats,
+  TabCoordinator,
+  VisibilitySource,
+} from './sync';
+export * from './hooks';
+export * from './components';

@@ -1,0 +1,195 @@
+import { act, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { UserId } from '../../src/model';
+import { presenceQueries, usePresence, usePresences, useSetPresence } from '../../src/hooks';
+import { MINUTE, SECOND, budgetViolations, readsOf, setupPod, usersOf } from '../sync/harness';
+import { renderWithPod } from './renderWithPod';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function Badge({ id, testId }: { id?: string | number | null; testId?: string }) {
+  const q = usePresence(id);
+  const text = q.isError
+    ? `error:${(q.error as { kind?: string }).kind ?? q.error.name}`
+    : q.data
+      ? `${q.data.category}${q.data.isExternal ? ' (ext)' : ''}`
+      : 'loading';
+  return <span data-testid={testId ?? `b-${String(id)}`}>{text}</span>;
+}
+
+const flush = (ms = SECOND) => act(() => vi.advanceTimersByTimeAsync(ms));
+
+describe('usePresence', () => {
+  it('shows the requesting user when no id is given, and any user by id', async () => {
+    const pod = setupPod();
+    const { internal, external } = usersOf(pod);
+    renderWithPod(
+      pod,
+      <>
+        <Badge testId="me" />
+        <Badge id={internal[0]} />
+        <Badge id={external[0]} />
+      </>,
+    );
+    expect(screen.getByTestId('me').textContent).toBe('loading');
+    await flush();
+    expect(screen.getByTestId('me').textContent).toBe(pod.getUser(pod.defaultUserId)!.category);
+    expect(screen.getByTestId(`b-${internal[0]}`).textContent).toBe(pod.getUser(internal[0]!)!.category);
+    expect(screen.getByTestId(`b-${external[0]}`).textContent).toMatch(/\(ext\)$/);
+  });
+
+  it('one request serves every component showing a user', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const id = internal[0]!;
+    renderWithPod(
+      pod,
+      <>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <Badge key={n} id={id} testId={`x${n}`} />
+        ))}
+      </>,
+    );
+    await flush();
+    expect(readsOf(pod, id)).toHaveLength(1);
+    for (const n of [1, 2, 3, 4, 5]) expect(screen.getByTestId(`x${n}`).textContent).not.toBe('loading');
+  });
+
+  it('an invalid id gives an error state and never reaches the network', async () => {
+    const pod = setupPod();
+    renderWithPod(
+      pod,
+      <>
+        <Badge id="../admin" testId="a" />
+        <Badge id="1?x=" testId="b" />
+        <Badge id={-5} testId="c" />
+      </>,
+    );
+    await flush();
+    for (const t of ['a', 'b', 'c']) expect(screen.getByTestId(t).textContent).toBe('error:InvalidUserIdError');
+    expect(pod.ledger.filter((e) => e.route === 'getUser')).toHaveLength(0);
+  });
+
+  it('StrictMode, remounts and focus events never read an external user twice within 5 minutes', async () => {
+    const pod = setupPod();
+    const { external } = usersOf(pod);
+    const id = external[0]!;
+    const view = renderWithPod(pod, <Badge id={id} />, { strict: true });
+    await flush();
+    for (let i = 0; i < 10; i++) {
+      view.rerenderUi(<></>);
+      await flush(100);
+      view.rerenderUi(<Badge id={id} />);
+      window.dispatchEvent(new Event('focus'));
+      window.dispatchEvent(new Event('online'));
+      document.dispatchEvent(new Event('visibilitychange'));
+      await flush(10 * SECOND);
+    }
+    expect(readsOf(pod, id)).toHaveLength(1);
+    await flush(5 * MINUTE);
+    expect(readsOf(pod, id)).toHaveLength(2);
+    expect(budgetViolations(pod)).toEqual([]);
+  });
+
+  it('an error is shown as an error, never as OFFLINE, and clears when the pod recovers', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const id = internal[0]!;
+    const remove = pod.faults.add({ route: 'getUser', userId: id, status: 503 });
+    renderWithPod(pod, <Badge id={id} />);
+    await flush();
+    expect(screen.getByTestId(`b-${id}`).textContent).toBe('error:server');
+    remove();
+    await flush(2 * MINUTE);
+    expect(screen.getByTestId(`b-${id}`).textContent).toBe(pod.getUser(id)!.category);
+  });
+
+  it('supports select and enabled', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    function Selected({ enabled }: { enabled: boolean }) {
+      const q = usePresence(internal[1], { enabled, select: (p) => p.category.length });
+      return <span data-testid="sel">{q.data ?? 'none'}</span>;
+    }
+    const view = renderWithPod(pod, <Selected enabled={false} />);
+    await flush();
+    expect(screen.getByTestId('sel').textContent).toBe('none');
+    expect(readsOf(pod, internal[1]!)).toHaveLength(0);
+    view.rerenderUi(<Selected enabled />);
+    await flush();
+    expect(screen.getByTestId('sel').textContent).toBe(String(pod.getUser(internal[1]!)!.category.length));
+  });
+});
+
+describe('usePresences', () => {
+  it('returns one map for many users and lists invalid ids separately', async () => {
+    const pod = setupPod();
+    const { internal, external } = usersOf(pod);
+    const ids = [...internal.slice(0, 5), ...external.slice(0, 5)];
+    let last: ReturnType<typeof usePresences> | undefined;
+    function Roster() {
+      last = usePresences([...ids, 'nope']);
+      return <span data-testid="count">{last.data.size}</span>;
+    }
+    renderWithPod(pod, <Roster />);
+    await flush();
+    expect(screen.getByTestId('count').textContent).toBe('10');
+    expect(last!.invalid).toEqual(['nope']);
+    expect(last!.isPending).toBe(false);
+    for (const id of ids) expect(last!.data.get(id as UserId)?.userId).toBe(id);
+  });
+});
+
+describe('useSetPresence', () => {
+  it('is optimistic on every component showing the user and rolls back with a visible error', async () => {
+    const pod = setupPod({ latencyMs: 500 });
+    let mutation: ReturnType<typeof useSetPresence> | undefined;
+    function Picker() {
+      mutation = useSetPresence();
+      return <span data-testid="err">{mutation.error ? 'failed' : 'ok'}</span>;
+    }
+    renderWithPod(
+      pod,
+      <>
+        <Badge testId="me" />
+        <Badge id={pod.defaultUserId} testId="me2" />
+        <Picker />
+      </>,
+    );
+    await flush();
+    const before = screen.getByTestId('me').textContent;
+    const next = before === 'BUSY' ? 'AVAILABLE' : 'BUSY';
+    act(() => mutation!.mutate({ category: next }));
+    await flush(10);
+    expect(screen.getByTestId('me').textContent).toBe(next);
+    expect(screen.getByTestId('me2').textContent).toBe(next);
+    await flush();
+    expect(pod.getUser(pod.defaultUserId)!.chosenCategory).toBe(next);
+
+    pod.faults.add({ route: 'setOwn', status: 403 });
+    act(() => mutation!.mutate({ category: 'OUT_OF_OFFICE' }));
+    await flush(10);
+    expect(screen.getByTestId('me').textContent).toBe('OUT_OF_OFFICE');
+    await flush();
+    expect(screen.getByTestId('me').textContent).toBe(next);
+    expect(screen.getByTestId('me2').textContent).toBe(next);
+    expect(screen.getByTestId('err').textContent).toBe('failed');
+  });
+});
+
+describe('presenceQueries', () => {
+  it('prefetches and reads the cache the same way the hooks do', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const view = renderWithPod(pod, <Badge id={internal[2]} />);
+    await flush();
+    const cached = view.queryClient.getQueryData(presenceQueries.user(internal[2]!).queryKey);
+    expect(cached?.userId).toBe(internal[2]);
+    const prefetched = view.queryClient.fetchQuery(presenceQueries.user(internal[3]!));
+    await flush();
+    await expect(prefetched).resolves.toMatchObject({ userId: internal[3] });
+    expect(readsOf(pod, internal[3]!)).toHaveLength(1);
+  });
+});
