@@ -39,9 +39,28 @@ export interface ListPresenceOptions extends CallOptions {
   limit?: number | undefined;
 }
 
+/** What a presence source can and cannot do; the sync engine adapts to it. */
+export interface PresenceClientCapabilities {
+  /**
+   * Whether Symphony's external-user rules apply (interest registration, one read per 5 minutes).
+   * Sources without them (Microsoft Graph) set false. @default true
+   */
+  externalLimits?: boolean | undefined;
+  /** Most ids `getUsersPresence` takes in one call. @default 650 */
+  maxBatch?: number | undefined;
+}
+
 /** Typed access to the Symphony pod presence endpoints. Every failure is a `PresenceApiError`. */
 export interface SymphonyClient {
   readonly podUrl: string;
+  /** Absent on the Symphony client itself: every rule applies. */
+  readonly capabilities?: PresenceClientCapabilities | undefined;
+  /**
+   * Optional batch read (Graph's getPresencesByUserId). When present, the engine reads users that
+   * fall due together in one call instead of one call each. Users missing from the answer fail as
+   * `not-found`.
+   */
+  getUsersPresence?(userIds: readonly UserId[], options?: CallOptions): Promise<Presence[]>;
   /** GET /v2/user/presence: the requesting user's own presence. */
   getOwnPresence(options?: CallOptions): Promise<Presence>;
   /** POST /v2/user/presence?soft=: sets the requesting user's presence. */

@@ -161,6 +161,10 @@ export class PresenceSync {
   private registrationRetryAt = 0;
   private registrationFailures = 0;
 
+  // Batched reads (sources with getUsersPresence)
+  private readonly batchQueue = new Map<UserId, Waiter[]>();
+  private batchTimer: ReturnType<typeof setTimeout> | undefined;
+
   // Writes
   private writeSeq = 0;
   private lastWriteAt = 0;
@@ -360,7 +364,7 @@ export class PresenceSync {
       if (e.refs > 0) retained += 1;
       if (e.timer) timers += 1;
     }
-    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.wantRefreshTimer, this.sweepTimer]) {
+    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.wantRefreshTimer, this.sweepTimer, this.batchTimer]) {
       if (t) timers += 1;
     }
     return {
@@ -385,9 +389,12 @@ export class PresenceSync {
       for (const w of [...e.waiters]) w.reject(aborted);
       e.waiters.clear();
     }
-    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.sweepTimer]) if (t) clearTimeout(t);
+    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.sweepTimer, this.batchTimer]) {
+      if (t) clearTimeout(t);
+    }
     if (this.wantRefreshTimer) clearInterval(this.wantRefreshTimer);
     this.registrationTimer = this.renewTimer = this.wantTimer = this.sweepTimer = this.wantRefreshTimer = undefined;
+    this.batchTimer = undefined;
     this.entries.clear();
     this.listeners.clear();
     this.coordinator.close();
@@ -423,6 +430,7 @@ export class PresenceSync {
   }
 
   private externalGuess(key: UserId): boolean | undefined {
+    if (this.client.capabilities?.externalLimits === false) return false;
     if (this.options.isExternal) return this.options.isExternal(key);
     if (this.selfTenant === undefined) return undefined;
     return tenantOf(key) !== this.selfTenant;
@@ -491,7 +499,11 @@ export class PresenceSync {
       this.emit({ type: 'request', kind: 'read', at: now, key: entry.key, external });
       const writeSeqAtStart = this.writeSeq;
       const presence =
-        entry.key === 'self' ? await this.client.getOwnPresence() : await this.client.getUserPresence(entry.key);
+        entry.key === 'self'
+          ? await this.client.getOwnPresence()
+          : this.client.getUsersPresence
+            ? await this.batchRead(entry.key)
+            : await this.client.getUserPresence(entry.key);
       this.acceptRead(entry, presence, writeSeqAtStart, now);
     };
     entry.inflight = run()
@@ -604,6 +616,46 @@ export class PresenceSync {
         l(event);
       } catch {
         // A listener's bug must not stop the engine or the other listeners.
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- batched reads
+
+  /** Queues a read; reads that fall due within the registration window go out as one request. */
+  private batchRead(id: UserId): Promise<Presence> {
+    return new Promise<Presence>((resolve, reject) => {
+      const list = this.batchQueue.get(id) ?? [];
+      list.push({ resolve, reject });
+      this.batchQueue.set(id, list);
+      if (this.batchTimer) return;
+      this.batchTimer = setTimeout(() => {
+        this.batchTimer = undefined;
+        void this.flushBatch();
+      }, this.options.registrationWindowMs);
+    });
+  }
+
+  private async flushBatch(): Promise<void> {
+    const queued = new Map(this.batchQueue);
+    this.batchQueue.clear();
+    const ids = [...queued.keys()];
+    const size = Math.max(1, this.client.capabilities?.maxBatch ?? 650);
+    for (let i = 0; i < ids.length; i += size) {
+      const chunk = ids.slice(i, i + size);
+      try {
+        const answers = await this.client.getUsersPresence!(chunk);
+        const byId = new Map(answers.map((p) => [p.userId, p]));
+        for (const id of chunk) {
+          const found = byId.get(id);
+          const missing = new PresenceApiError({ kind: 'not-found', status: 404, endpoint: 'batch presence read' });
+          for (const w of queued.get(id) ?? []) {
+            if (found) w.resolve(found);
+            else w.reject(missing);
+          }
+        }
+      } catch (error) {
+        for (const id of chunk) for (const w of queued.get(id) ?? []) w.reject(error);
       }
     }
   }
