@@ -30,6 +30,9 @@ const browser = () => ({
 
 export default defineConfig({
   test: {
+    // The JSON report feeds the one-line "N passed, N failed" summary that .ci/run prints.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
     projects: [
       {
         plugins: [react()],

@@ -111,6 +111,8 @@ const documentVisibility: VisibilitySource = {
 };
 
 const WANT_REFRESH_MS = 30_000;
+/** Marks the engine's own request timeout apart from other aborts. */
+const TIMED_OUT = new Error('presence read timed out');
 const SET_ATTEMPTS = 3;
 // Registrations are treated as lapsed a minute early: the pod's clock started at receipt.
 const INTEREST_MARGIN_MS = 60_000;
@@ -498,13 +500,29 @@ export class PresenceSync {
       this.coordinator.post({ t: 'read', key: entry.key, at: now });
       this.emit({ type: 'request', kind: 'read', at: now, key: entry.key, external });
       const writeSeqAtStart = this.writeSeq;
-      const presence =
-        entry.key === 'self'
-          ? await this.client.getOwnPresence()
-          : this.client.getUsersPresence
-            ? await this.batchRead(entry.key)
-            : await this.client.getUserPresence(entry.key);
-      this.acceptRead(entry, presence, writeSeqAtStart, now);
+      let timedOut = false;
+      try {
+        const presence = await this.withTimeout((signal) =>
+          entry.key === 'self'
+            ? this.client.getOwnPresence({ signal })
+            : this.client.getUsersPresence
+              ? this.batchRead(entry.key)
+              : this.client.getUserPresence(entry.key, { signal }),
+        );
+        this.acceptRead(entry, presence, writeSeqAtStart, now);
+      } catch (error) {
+        timedOut = error instanceof PresenceApiError && error.cause === TIMED_OUT;
+        throw error;
+      } finally {
+        if (external) {
+          // The pod starts its 5 minutes when the request reaches it, which may be any time
+          // until the answer: count the gap from the end, so a slow read cannot shorten it. A
+          // read we gave up on may still reach the pod later; allow it one more timeout period.
+          const end = this.now() + (timedOut ? this.options.requestTimeoutMs : 0);
+          entry.lastReadAt = Math.max(entry.lastReadAt ?? 0, end);
+          this.coordinator.post({ t: 'read', key: entry.key, at: end });
+        }
+      }
     };
     entry.inflight = run()
       .catch((error: unknown) => this.acceptError(entry, error))
@@ -515,16 +533,42 @@ export class PresenceSync {
       });
   }
 
+  /**
+   * Whether a user is external. Needs the requesting user's tenant: learned from their own
+   * presence, read first if need be. While it cannot be learned the read fails with the own
+   * presence's error (and backs off): guessing "external" would register internal users, and
+   * guessing "internal" could break the external limit.
+   */
+  /** Runs a call with the engine's request timeout; a timeout fails as a network error. */
+  private async withTimeout<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.options.requestTimeoutMs);
+    try {
+      return await call(controller.signal);
+    } catch (error) {
+      if (!timedOut) throw error;
+      throw new PresenceApiError({ kind: 'network', status: 0, endpoint: 'presence read', serverMessage: 'timed out', cause: TIMED_OUT });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async resolveExternal(key: UserId): Promise<boolean> {
     const guess = this.externalGuess(key);
     if (guess !== undefined) return guess;
     const self = this.entry('self');
-    if (!self.presence && !self.error && this.coordinator.isLeader()) {
-      if (!self.inflight) this.poll(self);
-      await self.inflight;
-    }
-    // Still unknown (own presence failed): treat as external, which never breaks a limit.
-    return this.externalGuess(key) ?? true;
+    if (!self.inflight && this.now() >= self.retryAt) this.poll(self);
+    await self.inflight;
+    const known = this.externalGuess(key);
+    if (known !== undefined) return known;
+    throw (
+      self.error ??
+      new PresenceApiError({ kind: 'network', status: 0, endpoint: 'GET /v2/user/presence' })
+    );
   }
 
   private isOwnKey(key: PresenceKey): boolean {

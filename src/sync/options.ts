@@ -37,6 +37,8 @@ export interface PresenceSyncOptions {
   isExternal?: ((userId: UserId) => boolean) | undefined;
   /** Randomness for backoff jitter (tests pass a fixed one). @default Math.random */
   random?: (() => number) | undefined;
+  /** A read that has not answered after this long fails as a network error, in ms. @default 30000 */
+  requestTimeoutMs?: number | undefined;
   /** How long an unused user's state is kept after its last use, in ms. @default 3600000 */
   retainUnusedMs?: number | undefined;
 }
@@ -61,6 +63,7 @@ export function resolveSyncOptions(options: PresenceSyncOptions = {}): ResolvedS
     backoffBaseMs: Math.max(100, finite(options.backoffBaseMs, 1000)),
     backoffMaxMs: Math.max(1000, finite(options.backoffMaxMs, 300_000)),
     random: options.random ?? Math.random,
+    requestTimeoutMs: Math.max(1000, finite(options.requestTimeoutMs, 30_000)),
     retainUnusedMs: Math.max(EXTERNAL_READ_GAP_MS, finite(options.retainUnusedMs, INTEREST_TTL_MS)),
     selfTenant: options.selfTenant,
     isExternal: options.isExternal,

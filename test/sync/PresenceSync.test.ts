@@ -44,7 +44,7 @@ describe('dashboard within budget', () => {
     expect(registrations).toHaveLength(3);
     expect(registrations[0]!.userIds).toHaveLength(50);
     for (const s of shown) expect(sync.getState(s).presence).toBeDefined();
-  });
+  }, 60_000);
 
   it('never registers internal users and registers external ones before their first read', async () => {
     const pod = setupPod();
