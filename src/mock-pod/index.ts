@@ -1,0 +1,32 @@
+/**
+ * An in-memory Symphony pod for testing apps that use the presence API
+ * (`presence-widgets/mock-pod`). The Node server lives in `presence-widgets/mock-pod/node`.
+ */
+export { createMockPod } from './createMockPod';
+export { DEFAULT_TENANTS } from './buildPopulation';
+export {
+  DEFAULT_PRIVILEGES,
+  DEFAULT_SESSION_TOKEN,
+  EXTERNAL_READ_INTERVAL_MS,
+  INTEREST_TTL_MS,
+  LIST_DEFAULT_LIMIT,
+  LIST_MAX_LIMIT,
+  REQUIRED_PRIVILEGES,
+} from './constants';
+export { createMockPodHandlers, type MockPodHandlersOptions } from './mswHandlers';
+export type {
+  LedgerEntry,
+  MockChurnOptions,
+  MockPod,
+  MockPodFault,
+  MockPodFaults,
+  MockPodHeaders,
+  MockPodOptions,
+  MockPodRequest,
+  MockPodResponse,
+  MockPodRoute,
+  MockPodStats,
+  MockPodUser,
+  MockTenantSpec,
+  MockUserSpec,
+} from './types';
