@@ -163,9 +163,20 @@ export function createBroadcastCoordinator(options: BroadcastCoordinatorOptions 
   let leader = false;
   let closed = false;
   let lastBeat = Date.now();
+  let lastOwnBeat = 0;
   let release: (() => void) | undefined;
   let beatTimer: ReturnType<typeof setInterval> | undefined;
   let watchTimer: ReturnType<typeof setInterval> | undefined;
+
+  // A leader whose own heartbeat stalled past the steal threshold (frozen, suspended, stuck in a
+  // long task) may have had its lock stolen without knowing yet: the rejection arrives as a task
+  // that can run after its overdue poll timers, which would then read alongside the new leader.
+  const stalled = () => leader && Date.now() - lastOwnBeat > heartbeatMs * missed;
+
+  const beat = () => {
+    lastOwnBeat = Date.now();
+    channel.postMessage({ t: 'beat', tab: tabId, at: lastOwnBeat } satisfies SyncMessage);
+  };
 
   const setLeader = (value: boolean) => {
     if (leader === value) return;
@@ -173,9 +184,8 @@ export function createBroadcastCoordinator(options: BroadcastCoordinatorOptions 
     if (beatTimer) clearInterval(beatTimer);
     beatTimer = undefined;
     if (value) {
-      const beat = () => channel.postMessage({ t: 'beat', tab: tabId, at: Date.now() } satisfies SyncMessage);
       beat();
-      beatTimer = setInterval(beat, heartbeatMs);
+      beatTimer = setInterval(() => (stalled() ? stepDown() : beat()), heartbeatMs);
     }
     changes.emit(value);
   };
@@ -207,6 +217,16 @@ export function createBroadcastCoordinator(options: BroadcastCoordinatorOptions 
       });
   };
 
+  // A stalled leader cannot tell whether its lock was stolen, so it lets go and queues again:
+  // if nobody took over, the next tab in the queue (or this one, when alone) gets it back.
+  const stepDown = () => {
+    if (closed || !stalled()) return;
+    setLeader(false);
+    release?.();
+    lastBeat = Date.now();
+    acquire(false);
+  };
+
   channel.onmessage = (event: MessageEvent<SyncMessage>) => {
     const message = event.data;
     if (message?.t === 'beat') lastBeat = Date.now();
@@ -222,7 +242,12 @@ export function createBroadcastCoordinator(options: BroadcastCoordinatorOptions 
 
   return {
     tabId,
-    isLeader: () => leader,
+    isLeader() {
+      if (!stalled()) return leader;
+      // Deferred: the caller is mid-decision and must not see leadership change under it.
+      queueMicrotask(stepDown);
+      return false;
+    },
     onLeadershipChange: (l) => changes.add(l),
     post(message) {
       if (!closed) channel.postMessage(message);
