@@ -1,27 +1,38 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect } from 'storybook/test';
-import { PRESENCE_CATEGORIES, describeCategory, toExternalView } from '../src/model';
+import '../src/components/presence-widgets.css';
+import { PresenceBadge } from '../src/components';
+import { PRESENCE_CATEGORIES, getCategoryInfo, toExternalView } from '../src/model';
 
+/** The model's table as people see it: label, icon and what other companies see. */
 function CategoryTable() {
   return (
     <table>
       <thead>
         <tr>
           <th scope="col">Category</th>
-          <th scope="col">Label</th>
-          <th scope="col">Icon</th>
+          <th scope="col">Internal</th>
           <th scope="col">External view</th>
+          <th scope="col">Settable</th>
+          <th scope="col">Deprecated</th>
         </tr>
       </thead>
       <tbody>
         {PRESENCE_CATEGORIES.map((c) => {
-          const d = describeCategory(c);
+          const info = getCategoryInfo(c);
           return (
             <tr key={c}>
-              <td>{c}</td>
-              <td>{d.label}</td>
-              <td>{d.glyph}</td>
-              <td>{toExternalView(c)}</td>
+              <th scope="row" style={{ textAlign: 'start', fontFamily: 'monospace' }}>
+                {c}
+              </th>
+              <td>
+                <PresenceBadge category={c} showLabel />
+              </td>
+              <td>
+                <PresenceBadge category={toExternalView(c)} showLabel />
+              </td>
+              <td>{info?.settable ? 'yes' : 'no'}</td>
+              <td>{info?.deprecated ? 'yes' : 'no'}</td>
             </tr>
           );
         })}
@@ -30,7 +41,11 @@ function CategoryTable() {
   );
 }
 
-const meta = { title: 'Model/Categories', component: CategoryTable } satisfies Meta<typeof CategoryTable>;
+const meta = {
+  title: 'Model/Categories',
+  component: CategoryTable,
+  tags: ['autodocs'],
+} satisfies Meta<typeof CategoryTable>;
 export default meta;
 
 export const Table: StoryObj<typeof meta> = {

@@ -1,0 +1,103 @@
+import { forwardRef, useState, type HTMLAttributes } from 'react';
+import { PresenceIcon } from './icons';
+import { en, formatLabel } from './labels';
+import { usePresenceUi } from './PresenceUiContext';
+import { usePresenceBadgeState, type PresenceBadgeProps } from './usePresenceBadgeState';
+import type { PresenceAvatarSize } from './sizes';
+
+/** Props of {@link PresenceAvatar}; other span attributes go to the root element. */
+export interface PresenceAvatarProps
+  extends Omit<HTMLAttributes<HTMLSpanElement>, 'children'>,
+    Pick<PresenceBadgeProps, 'category' | 'status' | 'timestamp' | 'view' | 'labels' | 'locale' | 'now'> {
+  /** The person's display name: the accessible name and the source of the initials. */
+  name: string;
+  /** Picture URL. Initials are shown without one, and when it fails to load. */
+  src?: string;
+  /**
+   * Width and height in CSS pixels; the badge size follows (see AVATAR_BADGE_SIZE).
+   * @default 32
+   */
+  size?: PresenceAvatarSize;
+  /**
+   * Adds "since 10:32" to the accessible name (not shown: there is no room on an avatar).
+   * @default false
+   */
+  showSince?: boolean;
+  /**
+   * Hides the badge even when a category or status is given.
+   * @default false
+   */
+  hideBadge?: boolean;
+}
+
+/** Up to two letters: the first of the first and of the last word ("Ada Lovelace" gives "AL"). */
+export function initialsOf(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  // Array.from splits by code point, so names outside the BMP keep whole characters.
+  const first = (word: string | undefined): string => (word ? (Array.from(word)[0] ?? '') : '');
+  const letters = words.length > 1 ? first(words[0]) + first(words[words.length - 1]) : first(words[0]);
+  return letters.toUpperCase();
+}
+
+/**
+ * A person's picture (or initials) with their presence badge at the bottom inline-end corner.
+ * Name and status are read together ("Ada Lovelace, Available"); the picture and badge inside
+ * are decorative.
+ */
+export const PresenceAvatar = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceAvatarProps>(function PresenceAvatar(props, ref) {
+  const {
+    name,
+    src,
+    size = 32,
+    hideBadge = false,
+    category,
+    status,
+    timestamp,
+    view,
+    labels,
+    locale,
+    now,
+    showSince,
+    className,
+    ...rest
+  } = props;
+  const badge = usePresenceBadgeState({ category, status, timestamp, view, labels, locale, now, showSince });
+  // The badge state carries badge strings only; the join template is the avatar's own.
+  const join = usePresenceUi({ locale, labels }, en).labels.nameWithStatus;
+  const withBadge = !hideBadge && (category !== undefined || status !== undefined);
+  let label = name;
+  if (withBadge) {
+    const statusText = badge.since ? formatLabel(join, { name: badge.label, status: badge.since }) : badge.label;
+    label = formatLabel(join, { name, status: statusText });
+  }
+
+  // Remembers which URL failed, so a new `src` gets its own chance without an effect.
+  const [failedSrc, setFailedSrc] = useState<string>();
+  const showImage = src !== undefined && src !== '' && failedSrc !== src;
+
+  return (
+    <span
+      role="img"
+      aria-label={label}
+      data-size={size}
+      data-status={withBadge ? badge.status : undefined}
+      data-category={withBadge ? badge.dataCategory : undefined}
+      {...rest}
+      className={className ? `pw-avatar ${className}` : 'pw-avatar'}
+      ref={ref}
+    >
+      {showImage ? (
+        <img className="pw-avatar__image" src={src} alt="" onError={() => setFailedSrc(src)} />
+      ) : (
+        <span className="pw-avatar__initials" aria-hidden="true">
+          {initialsOf(name)}
+        </span>
+      )}
+      {withBadge && (
+        <span className="pw-avatar__badge" data-tone={badge.tone}>
+          <PresenceIcon glyph={badge.glyph} />
+        </span>
+      )}
+    </span>
+  );
+});

@@ -1,0 +1,45 @@
+import { forwardRef, type ForwardedRef, type ReactElement } from 'react';
+import { PresenceIcon } from './icons';
+import { usePresenceBadgeState, type PresenceBadgeProps, type PresenceBadgeState } from './usePresenceBadgeState';
+
+/**
+ * Markup of the badge.
+ *
+ * Icon only: the root is `role="img"` named by the label, like an `<img alt>`.
+ * With visible text (`showLabel` or a "since" time) the root has no role and the text is the
+ * content, so a screen reader reads it once; the icon is decorative, and when only the time is
+ * visible the label is still there, visually hidden.
+ */
+export function renderPresenceBadge(state: PresenceBadgeState, ref?: ForwardedRef<HTMLSpanElement>): ReactElement {
+  const { root, label, since, showLabel } = state;
+  const text = showLabel || since !== undefined;
+  return (
+    <span
+      role={text ? undefined : 'img'}
+      aria-label={text ? undefined : label}
+      data-category={state.dataCategory}
+      data-status={state.status}
+      data-tone={state.tone}
+      data-size={state.size}
+      {...root}
+      className={`pw-badge pw-badge--${state.tone}${root.className ? ` ${root.className}` : ''}`}
+      ref={ref}
+    >
+      <PresenceIcon glyph={state.glyph} px={state.px} />
+      {text && <span className={showLabel ? 'pw-badge__label' : 'pw-visually-hidden'}>{label}</span>}
+      {/* The leading space keeps the words apart in the accessible text; flex layout hides it. */}
+      {since !== undefined && <span className="pw-badge__since"> {since}</span>}
+    </span>
+  );
+}
+
+/**
+ * A person's presence as an icon, optionally with its label and the time it was set.
+ *
+ * ```tsx
+ * <PresenceBadge category="BE_RIGHT_BACK" view="external" showLabel /> // "Away"
+ * ```
+ */
+export const PresenceBadge = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceBadgeProps>(function PresenceBadge(props, ref) {
+  return renderPresenceBadge(usePresenceBadgeState(props), ref);
+});

@@ -1,0 +1,400 @@
+/*
+ * Pattern: WAI-ARIA APG "select-only combobox" — a <button role="combobox" aria-haspopup="listbox">
+ * whose popup is a role="listbox", with aria-activedescendant pointing at the highlighted option.
+ *
+ * Why this one: choosing a status is picking one value from a list, which is what a listbox is
+ * for (a menu is for commands). Keeping DOM focus on the button means Escape, Tab and clicks
+ * outside need no focus juggling, the button always says the current value, and screen readers
+ * announce "Change status, combobox, Available". The older "collapsible listbox" (button plus a
+ * focused listbox) was dropped from the APG in favour of this pattern.
+ *
+ * Deliberate differences from the APG example: Tab closes without selecting (selecting a status
+ * is a server write, so it should need an explicit Enter, Space or click), and choosing the
+ * current value again does not call `onValueChange`.
+ */
+import {
+  forwardRef,
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type ButtonHTMLAttributes,
+  type KeyboardEvent,
+} from 'react';
+import { getCategoryInfo, settableCategories, toExternalView, type CategoryValue, type PresenceCategory } from '../model';
+import { PresenceIcon } from './icons';
+import { en, formatLabel, type PresenceLabels } from './labels';
+import { usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
+import type { PresenceBadgeSizeName } from './sizes';
+import { composeEventHandlers, composeRefs } from './utils';
+
+/** How long typed letters keep adding to the typeahead search, in milliseconds. */
+export const TYPEAHEAD_RESET_MS = 500;
+
+/** Details passed with a new value. */
+export interface StatusChangeDetails {
+  /** The picker's `soft` prop: let Symphony apply idle/offline rules to the new status. */
+  soft: boolean;
+}
+
+/** Props of {@link StatusPicker}; other button attributes go to the trigger button. */
+export interface StatusPickerProps
+  extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'value' | 'defaultValue' | 'onChange' | 'children'> {
+  /** Current status (controlled). May be any server value, even one that is not offered. */
+  value?: CategoryValue;
+  /** Initial status when uncontrolled. */
+  defaultValue?: CategoryValue;
+  /** Called when the user picks a status other than the current one. */
+  onValueChange?: (category: PresenceCategory, details: StatusChangeDetails) => void;
+  /**
+   * Statuses offered, in order.
+   * @default settableCategories() — the non-deprecated statuses Symphony accepts
+   */
+  categories?: readonly PresenceCategory[];
+  /**
+   * Passed back in `onValueChange` for the `soft` query parameter of Set Presence.
+   * @default false
+   */
+  soft?: boolean;
+  /**
+   * Disables the trigger.
+   * @default false
+   */
+  disabled?: boolean;
+  /**
+   * A change is being saved: shows a spinner and announces `labels.saving`.
+   * @default false
+   */
+  pending?: boolean;
+  /**
+   * Last save failure, announced politely. A string is shown as given (write it for people);
+   * an Error shows `labels.saveFailed`, since its message is for developers.
+   */
+  error?: string | Error | null;
+  /**
+   * `external` shows the current status as other companies see it.
+   * @default the PresenceUiProvider's view, else 'internal'
+   */
+  view?: PresenceViewMode;
+  /** Single strings to replace. */
+  labels?: Partial<PresenceLabels>;
+  /** BCP 47 tag for the labels. @default the PresenceUiProvider's locale */
+  locale?: string;
+  /**
+   * Icon size in the trigger and the options.
+   * @default 'medium'
+   */
+  size?: PresenceBadgeSizeName;
+  /** Whether the list is shown (controlled). */
+  open?: boolean;
+  /**
+   * Whether the list starts shown when uncontrolled.
+   * @default false
+   */
+  defaultOpen?: boolean;
+  /** Called when the list opens or closes. */
+  onOpenChange?: (open: boolean) => void;
+}
+
+const isPrintable = (e: KeyboardEvent): boolean => e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey;
+
+/**
+ * Lets the signed-in user choose their status.
+ *
+ * Keyboard: Enter, Space, Down and Up open the list (Home/End open it at the first/last option);
+ * in the list, Up/Down/Home/End/PageUp/PageDown move, typing letters jumps to the matching
+ * status, Enter or Space chooses, Escape closes and Tab closes and moves on.
+ */
+export const StatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPickerProps>(function StatusPicker(props, forwardedRef) {
+  const {
+    value: valueProp,
+    defaultValue,
+    onValueChange,
+    categories: categoriesProp,
+    soft = false,
+    disabled = false,
+    pending = false,
+    error,
+    view: viewProp,
+    labels: labelsProp,
+    locale,
+    size = 'medium',
+    open: openProp,
+    defaultOpen = false,
+    onOpenChange,
+    className,
+    onKeyDown,
+    onClick,
+    onBlur,
+    ...rest
+  } = props;
+  const { labels, view } = usePresenceUi({ locale, labels: labelsProp, view: viewProp }, en);
+  const categories = useMemo(() => categoriesProp ?? settableCategories(), [categoriesProp]);
+
+  const [ownValue, setOwnValue] = useState(defaultValue);
+  const value = valueProp !== undefined ? valueProp : ownValue;
+  const selected = value === undefined ? -1 : categories.indexOf(value as PresenceCategory);
+
+  const [ownOpen, setOwnOpen] = useState(defaultOpen);
+  const open = (openProp ?? ownOpen) && !disabled;
+  const [active, setActive] = useState(() => (defaultOpen ? Math.max(selected, 0) : -1));
+
+  const id = useId();
+  const listId = `${id}list`;
+  const statusId = `${id}status`;
+  const optionId = (i: number): string => `${id}opt${i}`;
+  const rootRef = useRef<HTMLSpanElement>(null);
+  const listRef = useRef<HTMLSpanElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const typed = useRef<{ text: string; timer?: ReturnType<typeof setTimeout> }>({ text: '' });
+
+  const setOpen = useCallback(
+    (next: boolean) => {
+      if (openProp === undefined) setOwnOpen(next);
+      if (next !== open) onOpenChange?.(next);
+    },
+    [openProp, open, onOpenChange],
+  );
+
+  const close = useCallback(() => {
+    clearTimeout(typed.current.timer);
+    typed.current.text = '';
+    setOpen(false);
+  }, [setOpen]);
+
+  const openAt = (index: number): void => {
+    setActive(index);
+    setOpen(true);
+  };
+
+  const commit = (index: number): void => {
+    const category = categories[index];
+    close();
+    if (category === undefined || category === value) return;
+    if (valueProp === undefined) setOwnValue(category);
+    onValueChange?.(category, { soft });
+  };
+
+  /**
+   * Typeahead: letters typed within TYPEAHEAD_RESET_MS of each other form one search term;
+   * the same letter repeated cycles through the statuses starting with it.
+   */
+  const search = (key: string, from: number): number => {
+    const t = typed.current;
+    clearTimeout(t.timer);
+    t.text += key.toLowerCase();
+    // The global setTimeout is looked up at call time, so fake timers in tests control it.
+    t.timer = setTimeout(() => {
+      t.text = '';
+    }, TYPEAHEAD_RESET_MS);
+    const text = t.text;
+    const repeated = [...text].every((c) => c === text[0]);
+    const term = repeated ? text.slice(0, 1) : text;
+    const start = repeated ? from + 1 : Math.max(from, 0);
+    for (let k = 0; k < categories.length; k++) {
+      const i = (start + k) % categories.length;
+      const category = categories[i] as PresenceCategory;
+      if (labels[category].toLowerCase().startsWith(term)) return i;
+    }
+    return -1;
+  };
+
+  const handleKeyDown = (e: KeyboardEvent<HTMLButtonElement>): void => {
+    const last = categories.length - 1;
+    if (last < 0) return;
+    const { key } = e;
+    if (!open) {
+      let index: number;
+      if (key === 'Enter' || key === ' ' || key === 'ArrowDown' || key === 'ArrowUp') index = Math.max(selected, 0);
+      else if (key === 'Home') index = 0;
+      else if (key === 'End') index = last;
+      else if (isPrintable(e)) index = search(key, selected);
+      else return;
+      // preventDefault also stops the browser turning Enter/Space into a click that would toggle back.
+      e.preventDefault();
+      if (index >= 0) openAt(index);
+      return;
+    }
+    let next: number;
+    switch (key) {
+      case 'ArrowDown':
+        next = Math.min(active + 1, last);
+        break;
+      case 'ArrowUp':
+        if (e.altKey) {
+          e.preventDefault();
+          commit(active);
+          return;
+        }
+        next = Math.max(active - 1, 0);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = last;
+        break;
+      case 'PageUp':
+        next = Math.max(active - 10, 0);
+        break;
+      case 'PageDown':
+        next = Math.min(active + 10, last);
+        break;
+      case 'Escape':
+        e.preventDefault();
+        // Only this popup closes, not a dialog around it.
+        e.stopPropagation();
+        close();
+        triggerRef.current?.focus();
+        return;
+      case 'Tab':
+        close();
+        return;
+      case 'Enter':
+        e.preventDefault();
+        commit(active);
+        return;
+      default:
+        // Space chooses, unless the user is in the middle of typing a name with a space.
+        if (key === ' ' && typed.current.text === '') {
+          e.preventDefault();
+          commit(active);
+          return;
+        }
+        if (!isPrintable(e)) return;
+        next = search(key, active);
+        if (next < 0) {
+          e.preventDefault();
+          return;
+        }
+    }
+    e.preventDefault();
+    setActive(next);
+  };
+
+  const handleClick = (): void => {
+    if (disabled) return;
+    // Safari does not focus buttons on click; keyboard use after a click needs the focus here.
+    triggerRef.current?.focus();
+    if (open) close();
+    else openAt(Math.max(selected, 0));
+  };
+
+  // Clicks outside close the list (blur covers most cases; this also covers a list opened by
+  // `defaultOpen` or `open` while the focus was elsewhere).
+  useEffect(() => {
+    if (!open) return;
+    const onPointerDown = (e: PointerEvent): void => {
+      if (!rootRef.current?.contains(e.target as Node)) close();
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [open, close]);
+
+  useEffect(() => {
+    if (!open || active < 0) return;
+    // Optional call: jsdom has no scrollIntoView.
+    listRef.current?.children[active]?.scrollIntoView?.({ block: 'nearest' });
+  }, [open, active]);
+
+  useEffect(() => () => clearTimeout(typed.current.timer), []);
+
+  const ref = useMemo(() => composeRefs(triggerRef, forwardedRef), [forwardedRef]);
+
+  const shown = value === undefined ? undefined : view === 'external' ? toExternalView(value) : value;
+  const info = shown === undefined ? undefined : getCategoryInfo(shown);
+  const valueLabel = info ? labels[info.category] : shown === undefined ? labels.changeStatus : labels.unknown;
+  const message = pending ? labels.saving : error ? (typeof error === 'string' ? error : labels.saveFailed) : '';
+  const state = open ? 'open' : 'closed';
+
+  return (
+    <span className="pw-picker" data-state={state} data-size={size} ref={rootRef}>
+      <button
+        type="button"
+        role="combobox"
+        aria-haspopup="listbox"
+        aria-expanded={open}
+        aria-controls={listId}
+        aria-activedescendant={open && active >= 0 ? optionId(active) : undefined}
+        aria-label={labels.changeStatus}
+        aria-describedby={message ? statusId : undefined}
+        aria-busy={pending || undefined}
+        data-state={state}
+        data-tone={info?.tone ?? 'unknown'}
+        data-category={info ? info.category : shown === undefined ? undefined : 'unknown'}
+        disabled={disabled}
+        {...rest}
+        className={className ? `pw-picker__trigger ${className}` : 'pw-picker__trigger'}
+        ref={ref}
+        onKeyDown={composeEventHandlers(onKeyDown, handleKeyDown)}
+        onClick={composeEventHandlers(onClick, handleClick)}
+        onBlur={composeEventHandlers(onBlur, (e) => {
+          if (open && !rootRef.current?.contains(e.relatedTarget as Node | null)) close();
+        })}
+      >
+        <PresenceIcon glyph={pending ? 'loading' : (info?.glyph ?? 'unknown')} />
+        <span className="pw-picker__value">{valueLabel}</span>
+        <svg className="pw-picker__chevron" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+          <path d="M4 6l4 4 4-4" />
+        </svg>
+      </button>
+      <span
+        role="listbox"
+        id={listId}
+        className="pw-listbox"
+        aria-label={labels.changeStatus}
+        data-state={state}
+        hidden={!open}
+        ref={listRef}
+      >
+        {categories.map((category, i) => {
+          const option = getCategoryInfo(category);
+          const external = toExternalView(category) as PresenceCategory;
+          const oid = optionId(i);
+          const hint =
+            external !== category
+              ? formatLabel(labels.externalSees, { label: labels[category], external: labels[external] })
+              : undefined;
+          return (
+            <span
+              key={category}
+              role="option"
+              id={oid}
+              className="pw-option"
+              aria-selected={category === value}
+              aria-describedby={hint ? `${oid}hint` : undefined}
+              data-category={category}
+              data-tone={option?.tone ?? 'unknown'}
+              data-active={i === active ? '' : undefined}
+              // Keep the focus on the button, which owns the keyboard.
+              onMouseDown={(e) => e.preventDefault()}
+              onPointerMove={() => setActive(i)}
+              onClick={() => commit(i)}
+            >
+              <PresenceIcon glyph={option?.glyph ?? 'unknown'} />
+              <span className="pw-option__text">
+                <span className="pw-option__label">{labels[category] ?? labels.unknown}</span>
+                {/* Out of the name (which stays the label, as typeahead and "label in name"
+                    expect) but still the description: aria-describedby reads hidden nodes. */}
+                {hint && (
+                  <span id={`${oid}hint`} className="pw-option__hint" aria-hidden="true">
+                    {hint}
+                  </span>
+                )}
+              </span>
+              <svg className="pw-option__check" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+                <path d="M3.5 8.5l3 3 6-7" />
+              </svg>
+            </span>
+          );
+        })}
+      </span>
+      {/* Always rendered: a live region only announces changes once it is in the tree. */}
+      <span id={statusId} role="status" className="pw-picker__status" data-error={!pending && error ? '' : undefined}>
+        {message}
+      </span>
+    </span>
+  );
+});

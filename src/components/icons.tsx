@@ -1,0 +1,61 @@
+import type { ReactElement } from 'react';
+import type { PresenceGlyph } from '../model';
+
+/** Every shape an icon can take: the presence glyphs plus the two non-data states. */
+export type IconGlyph = PresenceGlyph | 'loading' | 'error';
+
+/*
+ * Each glyph is a disc in the tone colour (`currentColor`) with one mark in the surface colour,
+ * so "mark on disc" has the same contrast as "disc on surface". One path per glyph keeps the
+ * badge bundle small: dots are zero-length segments drawn by the round line cap, and stroke
+ * widths, caps and the mark colour come from the stylesheet (`.pw-icon path`).
+ */
+const MARKS: Readonly<Record<IconGlyph, string>> = {
+  check: 'M9 17l5 5 9-10',
+  clock: 'M16 9v8l5 3',
+  cross: 'M11 11l10 10m0-10L11 21',
+  sign: 'M9 16h14',
+  // A handset, filled rather than stroked (see `[data-glyph=phone]` in the stylesheet).
+  phone: 'M9 8l4-1 2 5-2 2a10 10 0 0 0 5 5l2-2 5 2-1 4C16 24 8 16 9 8z',
+  circle: '',
+  unknown: 'M12 12a4 4 0 1 1 6 3.5c-1.2.7-2 1.3-2 2.5v.5m0 4.5v0',
+  error: 'M16 8v9m0 6v0',
+  // Open shapes in the tone colour, without a disc.
+  ring: 'M16 3a13 13 0 1 0 0 26a13 13 0 1 0 0-26',
+  loading: 'M16 3a13 13 0 1 0 13 13',
+};
+
+const disc = <circle cx="16" cy="16" r="16" />;
+
+/** Props of {@link PresenceIcon}. */
+export interface PresenceIconProps {
+  /** Shape to draw. */
+  glyph: IconGlyph;
+  /**
+   * Width and height in CSS pixels, as SVG attributes (no inline style, so a strict CSP is fine).
+   * Without it the size comes from `--pw-icon-size`, set by the stylesheet from `data-size`.
+   */
+  px?: number | undefined;
+}
+
+/**
+ * A presence glyph as inline SVG. Always decorative: the element that owns it carries the
+ * role and the accessible name. Its colour is `--pw-tone`, set by the nearest `data-tone`
+ * ancestor; needs `presence-widgets.css` for colours and strokes.
+ */
+export function PresenceIcon({ glyph, px }: PresenceIconProps): ReactElement {
+  return (
+    <svg
+      className="pw-icon"
+      data-glyph={glyph}
+      viewBox="0 0 32 32"
+      width={px}
+      height={px}
+      aria-hidden="true"
+      focusable="false"
+    >
+      {glyph !== 'ring' && glyph !== 'loading' && disc}
+      {MARKS[glyph] && <path d={MARKS[glyph]} />}
+    </svg>
+  );
+}

@@ -1,0 +1,49 @@
+// Public surface of the presentational components. The stylesheet is imported separately
+// (`import './components/presence-widgets.css'`) so that this module stays free of side effects.
+export { PresenceBadge, renderPresenceBadge } from './PresenceBadge';
+export {
+  usePresenceBadgeState,
+  type PresenceBadgeProps,
+  type PresenceBadgeState,
+  type PresenceStatus,
+} from './usePresenceBadgeState';
+export {
+  StatusPicker,
+  TYPEAHEAD_RESET_MS,
+  type StatusChangeDetails,
+  type StatusPickerProps,
+} from './StatusPicker';
+export { PresenceAvatar, initialsOf, type PresenceAvatarProps } from './PresenceAvatar';
+export { PresenceIcon, type IconGlyph, type PresenceIconProps } from './icons';
+export {
+  BUILT_IN_LABELS,
+  de,
+  en,
+  enBadge,
+  formatLabel,
+  formatSince,
+  fr,
+  ja,
+  mergeLabels,
+  resolveLabels,
+  type PresenceBadgeLabels,
+  type PresenceLabels,
+} from './labels';
+export {
+  PresenceUiContext,
+  PresenceUiProvider,
+  usePresenceUi,
+  type PresenceUi,
+  type PresenceUiContextValue,
+  type PresenceUiOverrides,
+  type PresenceUiProviderProps,
+  type PresenceViewMode,
+} from './PresenceUiContext';
+export {
+  AVATAR_BADGE_SIZE,
+  AVATAR_SIZES,
+  BADGE_SIZES,
+  type PresenceAvatarSize,
+  type PresenceBadgeSize,
+  type PresenceBadgeSizeName,
+} from './sizes';

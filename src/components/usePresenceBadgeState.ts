@@ -1,0 +1,150 @@
+import { useState, type HTMLAttributes } from 'react';
+import { getCategoryInfo, type CategoryValue, type PresenceCategory, type PresenceTone } from '../model';
+import type { IconGlyph } from './icons';
+import { enBadge, formatSince, type PresenceLabels } from './labels';
+import { usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
+import type { PresenceBadgeSize } from './sizes';
+
+/**
+ * What the component knows apart from the category itself. `ready` means "show `category`"
+ * (or the unknown glyph when there is none); the others replace the category.
+ */
+export type PresenceStatus = 'ready' | 'loading' | 'error' | 'forbidden' | 'not-found';
+
+/** Props of {@link PresenceBadge}; other span attributes are passed to the root element. */
+export interface PresenceBadgeProps extends Omit<HTMLAttributes<HTMLSpanElement>, 'children'> {
+  /** The category as the server sent it. Values the library does not know show as "Unknown status". */
+  category?: CategoryValue;
+  /**
+   * Non-data states; anything but `ready` hides `category`.
+   * @default 'ready'
+   */
+  status?: PresenceStatus;
+  /** Milliseconds since 1970 when the state was set (used by `showSince`). */
+  timestamp?: number;
+  /**
+   * `external` shows what a user of another company sees (Be right back appears as Away, ...).
+   * @default the PresenceUiProvider's view, else 'internal'
+   */
+  view?: PresenceViewMode;
+  /**
+   * Named size or width in pixels: tiny 8, extra-small 10, small 12, medium 16, large 20, extra-large 28.
+   * @default 'medium'
+   */
+  size?: PresenceBadgeSize;
+  /**
+   * Shows the label as text beside the icon (the icon then becomes decorative).
+   * @default false
+   */
+  showLabel?: boolean;
+  /**
+   * Shows when the state was set. Never for OFFLINE (Symphony stamps it with the time of the
+   * request), UNDEFINED or unknown values, nor without `timestamp`.
+   * @default false
+   */
+  showSince?: boolean;
+  /** Replaces the computed label, both visible and announced. */
+  label?: string;
+  /** Same as `label`; takes effect when `label` is not given. */
+  'aria-label'?: string;
+  /** Single strings to replace for this badge. */
+  labels?: Partial<PresenceLabels>;
+  /** BCP 47 tag for labels and dates. @default the PresenceUiProvider's locale, else the runtime's */
+  locale?: string;
+  /**
+   * "Now" in milliseconds, to decide between "since 10:32" and a full date. Pass it for
+   * deterministic rendering (tests, screenshots, server rendering).
+   * @default the time the badge mounted
+   */
+  now?: number;
+}
+
+/** Everything {@link renderPresenceBadge} needs, computed by {@link usePresenceBadgeState}. */
+export interface PresenceBadgeState {
+  status: PresenceStatus;
+  /** The category shown (after the external mapping), when it is a known one. */
+  category: PresenceCategory | undefined;
+  /** The category as given, before the external mapping; may be any string. */
+  rawCategory: CategoryValue | undefined;
+  /** `data-category` value: the known category shown, `unknown`, or `undefined` when not ready. */
+  dataCategory: string | undefined;
+  view: PresenceViewMode;
+  glyph: IconGlyph;
+  tone: PresenceTone;
+  /** Accessible (and, with `showLabel`, visible) label. */
+  label: string;
+  /** Formatted "since" text, when shown. */
+  since: string | undefined;
+  showLabel: boolean;
+  /** `data-size` value: the size name, or `custom` for a width in pixels. */
+  size: string;
+  /** Icon width in pixels for a custom size; named sizes come from the stylesheet. */
+  px: number | undefined;
+  /** Attributes for the root span (the props this hook does not consume). */
+  root: HTMLAttributes<HTMLSpanElement>;
+}
+
+/** The badge's behaviour: which glyph, tone and label to show. Markup lives in {@link renderPresenceBadge}. */
+export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeState {
+  const {
+    category: rawCategory,
+    status: statusProp,
+    timestamp,
+    view: viewProp,
+    size: sizeProp,
+    showLabel = false,
+    showSince = false,
+    label: labelProp,
+    'aria-label': ariaLabel,
+    labels: labelsProp,
+    locale: localeProp,
+    now,
+    ...root
+  } = props;
+  // Read once per mount (renders stay pure); only decides between "10:32" and a full date.
+  const [mountedAt] = useState(Date.now);
+  const ui = usePresenceUi({ locale: localeProp, labels: labelsProp, view: viewProp }, enBadge);
+  const { labels, view } = ui;
+  const status = statusProp ?? 'ready';
+
+  let glyph: IconGlyph = status === 'loading' || status === 'error' ? status : 'unknown';
+  let tone: PresenceTone = 'unknown';
+  let label: string;
+  let category: PresenceCategory | undefined;
+  let dataCategory: string | undefined;
+  if (status !== 'ready') {
+    label = labels[status === 'not-found' ? 'notFound' : status];
+  } else {
+    let info = rawCategory === undefined ? undefined : getCategoryInfo(rawCategory);
+    // Unknown values stay unknown in the external view: guessing would show a state never sent.
+    if (info && view === 'external') info = getCategoryInfo(info.externalView);
+    if (info) {
+      glyph = info.glyph;
+      tone = info.tone;
+      category = info.category;
+    }
+    dataCategory = category ?? 'unknown';
+    label = category ? labels[category] : labels.unknown;
+  }
+
+  const since =
+    showSince && timestamp !== undefined && category && category !== 'OFFLINE' && category !== 'UNDEFINED'
+      ? formatSince(timestamp, now ?? mountedAt, ui.locale, labels.since)
+      : undefined;
+
+  return {
+    status,
+    category,
+    rawCategory,
+    dataCategory,
+    view,
+    glyph,
+    tone,
+    label: labelProp ?? ariaLabel ?? label,
+    since,
+    showLabel,
+    size: typeof sizeProp === 'number' ? 'custom' : (sizeProp ?? 'medium'),
+    px: typeof sizeProp === 'number' ? sizeProp : undefined,
+    root,
+  };
+}
