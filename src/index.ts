@@ -31,3 +31,7 @@ export type {
 } from './sync';
 export * from './hooks';
 export * from './components';
+// The components' provider also sets language and view; it wraps the hooks' data provider,
+// which stays available as `PresenceDataProvider`.
+export { PresenceProvider, type PresenceProviderProps } from './components';
+export { PresenceProvider as PresenceDataProvider } from './hooks';

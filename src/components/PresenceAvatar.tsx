@@ -1,4 +1,6 @@
 import { forwardRef, useState, type HTMLAttributes } from 'react';
+import type { UserIdInput } from '../model';
+import { usePresenceData } from './usePresenceData';
 import { PresenceIcon } from './icons';
 import { en, formatLabel } from './labels';
 import { usePresenceUi } from './PresenceUiContext';
@@ -44,7 +46,7 @@ export function initialsOf(name: string): string {
  * Name and status are read together ("Ada Lovelace, Available"); the picture and badge inside
  * are decorative.
  */
-export const PresenceAvatar = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceAvatarProps>(function PresenceAvatar(props, ref) {
+const PresenceAvatarView = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceAvatarProps>(function PresenceAvatarView(props, ref) {
   const {
     name,
     src,
@@ -101,3 +103,19 @@ export const PresenceAvatar = /* @__PURE__ */ forwardRef<HTMLSpanElement, Presen
     </span>
   );
 });
+
+const UserPresenceAvatar = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceAvatarProps & { userId: UserIdInput | 'self' }>(
+  function UserPresenceAvatar({ userId, ...props }, ref) {
+    return <PresenceAvatarView {...props} {...usePresenceData(userId)} ref={ref} />;
+  },
+);
+
+/**
+ * A person's picture (or initials) with their presence badge: presentational with `category`,
+ * or live from the nearest `PresenceProvider` with `userId`.
+ */
+export const PresenceAvatar = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceAvatarProps & { userId?: UserIdInput | 'self' | undefined }>(
+  function PresenceAvatar({ userId, ...props }, ref) {
+    return userId !== undefined ? <UserPresenceAvatar {...props} userId={userId} ref={ref} /> : <PresenceAvatarView {...props} ref={ref} />;
+  },
+);

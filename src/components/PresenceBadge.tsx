@@ -1,6 +1,17 @@
 import { forwardRef, type ForwardedRef, type ReactElement } from 'react';
+import type { UserIdInput } from '../model';
 import { PresenceIcon } from './icons';
+import { usePresenceData } from './usePresenceData';
 import { usePresenceBadgeState, type PresenceBadgeProps, type PresenceBadgeState } from './usePresenceBadgeState';
+
+/** Props of {@link PresenceBadge}: presentational (`category`) or connected (`userId`). */
+export interface PresenceBadgeFullProps extends PresenceBadgeProps {
+  /**
+   * Shows this user's live presence from the nearest `PresenceProvider` (`'self'`: the requesting
+   * user); `category`, `status` and `timestamp` then come from the pod.
+   */
+  userId?: UserIdInput | 'self' | undefined;
+}
 
 /**
  * Markup of the badge.
@@ -33,13 +44,28 @@ export function renderPresenceBadge(state: PresenceBadgeState, ref?: ForwardedRe
   );
 }
 
+const UserPresenceBadge = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceBadgeFullProps & { userId: UserIdInput | 'self' }>(
+  function UserPresenceBadge({ userId, ...props }, ref) {
+    return renderPresenceBadge(usePresenceBadgeState({ ...props, ...usePresenceData(userId) }), ref);
+  },
+);
+
 /**
  * A person's presence as an icon, optionally with its label and the time it was set.
  *
  * ```tsx
  * <PresenceBadge category="BE_RIGHT_BACK" view="external" showLabel /> // "Away"
+ * <PresenceBadge userId="12987981103204" />                         // live, from the provider
  * ```
  */
-export const PresenceBadge = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceBadgeProps>(function PresenceBadge(props, ref) {
-  return renderPresenceBadge(usePresenceBadgeState(props), ref);
+export const PresenceBadge = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceBadgeFullProps>(function PresenceBadge(
+  { userId, ...props },
+  ref,
+) {
+  // A separate component keeps the hook order stable when `userId` comes and goes.
+  return userId !== undefined ? (
+    <UserPresenceBadge {...props} userId={userId} ref={ref} />
+  ) : (
+    renderPresenceBadge(usePresenceBadgeState(props), ref)
+  );
 });

@@ -15,6 +15,7 @@
 import {
   forwardRef,
   useCallback,
+  useContext,
   useEffect,
   useId,
   useMemo,
@@ -23,6 +24,7 @@ import {
   type ButtonHTMLAttributes,
   type KeyboardEvent,
 } from 'react';
+import { PresenceContext, usePresence, useSetPresence } from '../hooks';
 import { getCategoryInfo, settableCategories, toExternalView, type CategoryValue, type PresenceCategory } from '../model';
 import { PresenceIcon } from './icons';
 import { en, formatLabel, type PresenceLabels } from './labels';
@@ -107,7 +109,7 @@ const isPrintable = (e: KeyboardEvent): boolean => e.key.length === 1 && !e.ctrl
  * in the list, Up/Down/Home/End/PageUp/PageDown move, typing letters jumps to the matching
  * status, Enter or Space chooses, Escape closes and Tab closes and moves on.
  */
-export const StatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPickerProps>(function StatusPicker(props, forwardedRef) {
+const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPickerProps>(function StatusPickerView(props, forwardedRef) {
   const {
     value: valueProp,
     defaultValue,
@@ -397,4 +399,44 @@ export const StatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, Status
       </span>
     </span>
   );
+});
+
+/**
+ * Sets the requesting user's presence through the provider: shows their live status, sends the
+ * choice with `useSetPresence` (optimistic, rolled back with an announced error on failure).
+ */
+const ConnectedStatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPickerProps>(function ConnectedStatusPicker(
+  { onValueChange, pending, error, ...props },
+  ref,
+) {
+  const own = usePresence();
+  const setPresence = useSetPresence();
+  return (
+    <StatusPickerView
+      {...props}
+      ref={ref}
+      value={own.data?.category}
+      pending={pending ?? (setPresence.isPending || own.isPending)}
+      error={error ?? setPresence.error ?? (own.isError ? own.error : undefined)}
+      onValueChange={(category, details) => {
+        onValueChange?.(category, details);
+        setPresence.mutate({ category, soft: details.soft });
+      }}
+    />
+  );
+});
+
+/**
+ * Lets the requesting user choose their presence. Inside a `PresenceProvider` and without
+ * `value`/`defaultValue` it is connected: it shows and sets the user's live presence. With
+ * `value` (controlled) or `defaultValue` it is a plain input that makes no request.
+ *
+ * ```tsx
+ * <StatusPicker />                                        // connected
+ * <StatusPicker value={status} onValueChange={setStatus} /> // controlled, no network
+ * ```
+ */
+export const StatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPickerProps>(function StatusPicker(props, ref) {
+  const connected = useContext(PresenceContext) !== null && props.value === undefined && props.defaultValue === undefined;
+  return connected ? <ConnectedStatusPicker {...props} ref={ref} /> : <StatusPickerView {...props} ref={ref} />;
 });

@@ -1,6 +1,8 @@
 // Public surface of the presentational components. The stylesheet is imported separately
 // (`import './components/presence-widgets.css'`) so that this module stays free of side effects.
-export { PresenceBadge, renderPresenceBadge } from './PresenceBadge';
+export { PresenceBadge, renderPresenceBadge, type PresenceBadgeFullProps } from './PresenceBadge';
+export { PresenceProvider, type PresenceProviderProps } from './PresenceProvider';
+export { usePresenceData, type PresenceData } from './usePresenceData';
 export {
   usePresenceBadgeState,
   type PresenceBadgeProps,

@@ -84,5 +84,6 @@ export function PresenceProvider(props: PresenceProviderProps) {
 
   const value = useMemo(() => ({ sync: engine, display: { locale, view, labels } }), [engine, locale, view, labels]);
   const tree = <PresenceContext.Provider value={value}>{children}</PresenceContext.Provider>;
-  return own ? <QueryClientProvider client={own}>{tree}</QueryClientProvider> : tree;
+  // A given or created client must also reach react-query's own hooks below.
+  return queryClient !== outer ? <QueryClientProvider client={queryClient}>{tree}</QueryClientProvider> : tree;
 }

@@ -1,0 +1,40 @@
+import type { ReactElement } from 'react';
+import { PresenceProvider as PresenceDataProvider, type PresenceProviderProps as DataProviderProps } from '../hooks';
+import type { PresenceLabels } from './labels';
+import { PresenceUiProvider, type PresenceViewMode } from './PresenceUiContext';
+
+/** Props of {@link PresenceProvider}: the data provider's, plus language, labels and view. */
+export interface PresenceProviderProps extends Omit<DataProviderProps, 'labels' | 'view'> {
+  /**
+   * BCP 47 locale for labels and times; English, French, German and Japanese are built in.
+   * @default the runtime's language
+   */
+  locale?: string | undefined;
+  /** Label overrides, or a whole table for another language. */
+  labels?: Partial<PresenceLabels> | undefined;
+  /**
+   * The viewer's side: `external` shows what users of another company see.
+   * @default 'internal'
+   */
+  view?: PresenceViewMode | undefined;
+}
+
+/**
+ * Everything the widgets below need: the presence engine on `client` (inside the app's own
+ * QueryClientProvider, or with its own QueryClient) and the language and view of the components.
+ *
+ * ```tsx
+ * <PresenceProvider client={createSymphonyClient({ podUrl: '/api/symphony/pod' })} locale="fr">
+ *   <StatusPicker />
+ * </PresenceProvider>
+ * ```
+ */
+export function PresenceProvider({ locale, labels, view, children, ...data }: PresenceProviderProps): ReactElement {
+  return (
+    <PresenceDataProvider {...data} locale={locale} view={view}>
+      <PresenceUiProvider locale={locale} labels={labels} view={view}>
+        {children}
+      </PresenceUiProvider>
+    </PresenceDataProvider>
+  );
+}

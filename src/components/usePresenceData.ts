@@ -1,0 +1,26 @@
+import { isPresenceApiError } from '../client';
+import { usePresence } from '../hooks';
+import type { CategoryValue, UserIdInput } from '../model';
+import type { PresenceStatus } from './usePresenceBadgeState';
+
+/** What a connected component shows for a user: the badge's own inputs. */
+export interface PresenceData {
+  category?: CategoryValue | undefined;
+  timestamp?: number | undefined;
+  status: PresenceStatus;
+}
+
+/**
+ * Feeds a badge from the hooks: `'self'` is the requesting user. A failed read shows its own
+ * state (forbidden, not found, error), never the last data as if it were current and never
+ * OFFLINE.
+ */
+export function usePresenceData(userId: UserIdInput | 'self'): PresenceData {
+  const q = usePresence(userId === 'self' ? undefined : userId);
+  if (q.isError) {
+    const kind = isPresenceApiError(q.error) ? q.error.kind : undefined;
+    return { status: kind === 'forbidden' ? 'forbidden' : kind === 'not-found' ? 'not-found' : 'error' };
+  }
+  if (q.data) return { status: 'ready', category: q.data.category, timestamp: q.data.timestamp };
+  return { status: 'loading' };
+}

@@ -1,0 +1,101 @@
+import { QueryClient } from '@tanstack/react-query';
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PresenceAvatar, PresenceBadge, PresenceProvider, StatusPicker } from '../../src/components';
+import { SECOND, podClient, setupPod, usersOf } from '../sync/harness';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const flush = (ms = SECOND) => act(() => vi.advanceTimersByTimeAsync(ms));
+
+function setup(latencyMs = 0) {
+  const pod = setupPod({ latencyMs });
+  const client = podClient(pod);
+  const wrap = (ui: React.ReactNode, locale?: string) => (
+    <PresenceProvider client={client} crossTab={false} queryClient={new QueryClient()} locale={locale} options={{ random: () => 0.5 }}>
+      {ui}
+    </PresenceProvider>
+  );
+  return { pod, wrap, ...usersOf(pod) };
+}
+
+describe('connected components', () => {
+  it('PresenceBadge with a userId shows loading, then the live category in the provider locale', async () => {
+    const { pod, wrap, internal } = setup();
+    const id = internal[0]!;
+    pod.setUserPresence(id, 'BUSY');
+    render(wrap(<PresenceBadge userId={id} data-testid="b" />, 'fr'));
+    expect(screen.getByTestId('b')).toHaveAttribute('data-status', 'loading');
+    await flush();
+    expect(screen.getByTestId('b')).toHaveAttribute('data-category', 'BUSY');
+    expect(screen.getByTestId('b')).toHaveAccessibleName('Occupé');
+  });
+
+  it.each([
+    [403, 'forbidden'],
+    [404, 'not-found'],
+    [500, 'error'],
+  ] as const)('a %i shows the %s state, not a status', async (status, state) => {
+    const { pod, wrap, internal } = setup();
+    const id = internal[1]!;
+    pod.faults.add({ route: 'getUser', userId: id, status });
+    render(wrap(<PresenceBadge userId={id} data-testid="b" />));
+    await flush();
+    expect(screen.getByTestId('b')).toHaveAttribute('data-status', state);
+    expect(screen.getByTestId('b')).not.toHaveAttribute('data-category');
+  });
+
+  it('PresenceAvatar with a userId reads name and live status together', async () => {
+    const { pod, wrap, internal } = setup();
+    const id = internal[2]!;
+    pod.setUserPresence(id, 'ON_THE_PHONE');
+    render(wrap(<PresenceAvatar userId={id} name="Ada Lovelace" data-testid="a" />));
+    await flush();
+    expect(screen.getByTestId('a')).toHaveAccessibleName('Ada Lovelace, On the phone');
+  });
+
+  it('StatusPicker in a provider sets the own presence optimistically and rolls back on error', async () => {
+    const { pod, wrap } = setup(300);
+    pod.setUserPresence(pod.defaultUserId, 'AVAILABLE');
+    render(
+      wrap(
+        <>
+          <StatusPicker />
+          <PresenceBadge userId="self" data-testid="me" />
+        </>,
+      ),
+    );
+    await flush();
+    expect(screen.getByTestId('me')).toHaveAttribute('data-category', 'AVAILABLE');
+    const trigger = screen.getByRole('combobox');
+    fireEvent.click(trigger);
+    fireEvent.click(screen.getByRole('option', { name: /^Busy/ }));
+    await flush(10);
+    expect(screen.getByTestId('me')).toHaveAttribute('data-category', 'BUSY');
+    await flush();
+    expect(pod.getUser(pod.defaultUserId)!.chosenCategory).toBe('BUSY');
+
+    pod.faults.add({ route: 'setOwn', status: 403 });
+    fireEvent.click(trigger);
+    fireEvent.click(screen.getByRole('option', { name: /^On the phone/ }));
+    await flush(10);
+    expect(screen.getByTestId('me')).toHaveAttribute('data-category', 'ON_THE_PHONE');
+    await flush();
+    expect(screen.getByTestId('me')).toHaveAttribute('data-category', 'BUSY');
+    expect(screen.getByRole('status').textContent).toMatch(/could not/i);
+  });
+
+  it('a controlled StatusPicker inside a provider makes no request', async () => {
+    const { pod, wrap } = setup();
+    const onValueChange = vi.fn();
+    render(wrap(<StatusPicker value="AVAILABLE" onValueChange={onValueChange} />));
+    await flush();
+    fireEvent.click(screen.getByRole('combobox'));
+    fireEvent.click(screen.getByRole('option', { name: /^Busy/ }));
+    await flush();
+    expect(onValueChange).toHaveBeenCalledWith('BUSY', { soft: false });
+    expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(0);
+  });
+});
