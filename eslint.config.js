@@ -83,6 +83,12 @@ export default defineConfig(
     languageOptions: { globals: nodeGlobals },
   },
 
+  // Tests capture hook results from inside throw-away components on purpose.
+  {
+    files: ['test/**'],
+    rules: { 'react-hooks/globals': 'off' },
+  },
+
   // --- console: the library must not write to the host app's console unasked.
   // (Two disjoint blocks: a later block giving only a severity would keep the earlier `allow`.)
   {

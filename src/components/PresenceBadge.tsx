@@ -50,6 +50,10 @@ const UserPresenceBadge = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceBa
   },
 );
 
+const PresenceBadgeView = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceBadgeProps>(function PresenceBadgeView(props, ref) {
+  return renderPresenceBadge(usePresenceBadgeState(props), ref);
+});
+
 /**
  * A person's presence as an icon, optionally with its label and the time it was set.
  *
@@ -62,10 +66,10 @@ export const PresenceBadge = /* @__PURE__ */ forwardRef<HTMLSpanElement, Presenc
   { userId, ...props },
   ref,
 ) {
-  // A separate component keeps the hook order stable when `userId` comes and goes.
+  // Two components, so that hook order stays stable when `userId` comes and goes.
   return userId !== undefined ? (
     <UserPresenceBadge {...props} userId={userId} ref={ref} />
   ) : (
-    renderPresenceBadge(usePresenceBadgeState(props), ref)
+    <PresenceBadgeView {...props} ref={ref} />
   );
 });
