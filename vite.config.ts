@@ -42,6 +42,7 @@ export default defineConfig({
         index: resolve(import.meta.dirname, 'src/index.ts'),
         'mock-pod': resolve(import.meta.dirname, 'src/mock-pod/index.ts'),
         'mock-pod-node': resolve(import.meta.dirname, 'src/mock-pod/node.ts'),
+        server: resolve(import.meta.dirname, 'src/server/index.ts'),
       },
       formats: ['es'],
       cssFileName: 'presence-widgets',

@@ -29,6 +29,7 @@ export type {
   TabCoordinator,
   VisibilitySource,
 } from './sync';
+export * from './extension';
 export * from './hooks';
 export * from './components';
 // The components' provider also sets language and view; it wraps the hooks' data provider,

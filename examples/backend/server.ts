@@ -1,0 +1,195 @@
+/**
+ * Example app backend: the Symphony presence API reaches the browser only through
+ * `createPresenceProxy`, which adds the session token on the server.
+ *
+ *   node --import tsx examples/backend/server.ts        (PORT=3001 by default)
+ *
+ * then open http://127.0.0.1:3001/dashboard. A built Storybook (`npx storybook build -o
+ * storybook-static`) is served at `/` when present.
+ *
+ * The pod is the emulator, started in this process behind a real HTTP server, so every call
+ * makes the same hop a real deployment makes. Its default session token stands for the user's
+ * on-behalf-of (OBO) token that a real backend obtains after app authentication.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMockPod, DEFAULT_SESSION_TOKEN, type MockPod } from '../../src/mock-pod';
+import { startMockPodServer } from '../../src/mock-pod/node';
+import { createPresenceProxy, toNodeListener } from '../../src/server';
+
+/** Where the proxy is mounted; the browser's client uses it as its `podUrl`. */
+export const POD_MOUNT_PATH = '/api/symphony/pod';
+
+/** Options of {@link startExampleBackend}. */
+export interface ExampleBackendOptions {
+  /** Port to listen on; 0 picks a free one. @default 0 */
+  port?: number | undefined;
+  /** Interface to bind. @default '127.0.0.1' */
+  host?: string | undefined;
+  /** Static Storybook build served at `/` when it exists. @default '<repo>/storybook-static' */
+  storybookDir?: string | undefined;
+}
+
+/** A running example backend. */
+export interface ExampleBackend {
+  /** Base URL of the app, e.g. `http://127.0.0.1:3001`. */
+  readonly url: string;
+  /** The emulated pod behind the proxy (for inspecting its ledger in tests). */
+  readonly pod: MockPod;
+  /** A user of another company the default user is connected to, shown on the dashboard. */
+  readonly externalUserId: string;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+};
+
+/** The dashboard: plain fetch calls to the proxy, so the page needs no build step. */
+function dashboardHtml(externalUserId: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Presence dashboard</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem}td,th{padding:2px 12px;text-align:left}</style></head>
+<body>
+<h1>Presence dashboard</h1>
+<p>Me: <output id="own">…</output></p>
+<p>External contact <code>${externalUserId}</code>: <output id="external">…</output>;
+read again at once: <output id="external-again">…</output></p>
+<table><thead><tr><th>User</th><th>Presence</th></tr></thead><tbody id="colleagues"></tbody></table>
+<p id="status" role="status">loading</p>
+<script type="module">
+const pod = ${JSON.stringify(POD_MOUNT_PATH)};
+const external = ${JSON.stringify(externalUserId)};
+const show = (id, text) => { document.getElementById(id).textContent = text; };
+// Ids are quoted before parsing: JSON.parse would round ids above 2^53.
+const parse = (text) => JSON.parse(text.replace(/("userId"\\s*:\\s*)(\\d+)/g, '$1"$2"'));
+async function call(path, init) {
+  const res = await fetch(pod + path, init);
+  const text = await res.text();
+  return { status: res.status, body: res.ok ? parse(text) : null };
+}
+try {
+  const own = await call('/v2/user/presence');
+  show('own', own.body ? own.body.userId + ' ' + own.body.category : 'HTTP ' + own.status);
+  const list = await call('/v2/users/presence?limit=25');
+  for (const p of list.body ?? []) {
+    const row = document.createElement('tr');
+    for (const text of [p.userId, p.category]) row.appendChild(document.createElement('td')).textContent = text;
+    document.getElementById('colleagues').appendChild(row);
+  }
+  await call('/v1/user/presence/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[' + external + ']' });
+  const first = await call('/v3/user/' + external + '/presence');
+  show('external', first.body ? first.body.category : 'HTTP ' + first.status);
+  const again = await call('/v3/user/' + external + '/presence');
+  show('external-again', again.body ? again.body.category : 'HTTP ' + again.status);
+  show('status', 'ready');
+} catch (error) {
+  show('status', 'failed: ' + error);
+}
+</script>
+</body>
+</html>`;
+}
+
+async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<boolean> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return false;
+  }
+  const file = resolve(root, `.${decoded.endsWith('/') ? `${decoded}index.html` : decoded}`);
+  // Never serve anything outside the build folder ("/../package.json").
+  if (file !== root && !file.startsWith(root + sep)) return false;
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
+  createReadStream(file).pipe(res);
+  return true;
+}
+
+/** Starts the emulated pod, the proxy in front of it and the app server. */
+export async function startExampleBackend(options: ExampleBackendOptions = {}): Promise<ExampleBackend> {
+  const pod = createMockPod();
+  const podServer = await startMockPodServer(pod);
+  const external = pod.users.find((u) => u.tenantId !== pod.homeTenantId && pod.isConnected(pod.defaultUserId, u.id));
+  if (!external) throw new Error('the emulator population has no connected external user');
+
+  const proxy = createPresenceProxy({
+    podUrl: podServer.url,
+    // A real backend looks up the OBO session of the user behind this request (e.g. by its
+    // app session cookie); the emulator's default session plays that part here.
+    getSessionToken: () => DEFAULT_SESSION_TOKEN,
+    mountPath: POD_MOUNT_PATH,
+    onError: (error) => console.error('presence proxy:', error instanceof Error ? error.message : error),
+  });
+  const api = toNodeListener(proxy);
+  const storybookDir = resolve(options.storybookDir ?? fileURLToPath(new URL('../../storybook-static', import.meta.url)));
+  const dashboard = dashboardHtml(external.id);
+
+  const server = createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (pathname === POD_MOUNT_PATH || pathname.startsWith(`${POD_MOUNT_PATH}/`)) {
+      api(req, res);
+      return;
+    }
+    if (pathname === '/dashboard') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(dashboard);
+      return;
+    }
+    void serveStatic(storybookDir, pathname, res).then((served) => {
+      if (served) return;
+      if (pathname === '/') {
+        res.writeHead(302, { location: '/dashboard' });
+        res.end();
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Not found');
+    });
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
+    pod,
+    externalUserId: external.id,
+    async close() {
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+      await podServer.close();
+    },
+  };
+}
+
+const runDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (runDirectly) {
+  const backend = await startExampleBackend({ port: Number(process.env.PORT ?? 3001), host: process.env.HOST });
+  console.log(`Presence dashboard: ${backend.url}/dashboard (proxy at ${backend.url}${POD_MOUNT_PATH})`);
+  const stop = () => void backend.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,26 @@
+/**
+ * Node entry of presence-widgets (`presence-widgets/server`): a backend proxy that lets the
+ * browser use the Symphony presence API through the app's own server, on behalf of the user,
+ * while keeping every session within Symphony's limits.
+ */
+export {
+  createPresenceProxy,
+  type PresenceProxyHandler,
+  type PresenceProxyOptions,
+  type PresenceProxyRoute,
+} from './createPresenceProxy';
+export type { ClaimReadResult, PresenceGuardStore } from './PresenceGuardStore';
+export {
+  createMemoryGuardStore,
+  type MemoryGuardStore,
+  type MemoryGuardStoreOptions,
+  type MemoryGuardStoreSize,
+} from './createMemoryGuardStore';
+export {
+  createRedisGuardStore,
+  type RedisCommandFunction,
+  type RedisGuardClient,
+  type RedisGuardStoreOptions,
+} from './createRedisGuardStore';
+export { sessionKeyOf } from './sessionKeyOf';
+export { toNodeListener, type NodeRequestListener } from './toNodeListener';

@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** A `node:http` request listener, also usable as Express or Connect middleware. */
+export type NodeRequestListener = (
+  req: IncomingMessage & { originalUrl?: string | undefined },
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+) => void;
+
+/**
+ * Streams the Node request body into a web stream. Cancelling the stream (the proxy refusing an
+ * oversized body) drains the rest instead of destroying the socket, so the client still gets
+ * the 413 rather than a connection reset.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let finished = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        if (finished) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.on('end', () => {
+        if (finished) return;
+        finished = true;
+        controller.close();
+      });
+      req.on('error', (error) => {
+        if (finished) return;
+        finished = true;
+        controller.error(error);
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      finished = true;
+      req.resume();
+    },
+  });
+}
+
+function toRequest(req: IncomingMessage & { originalUrl?: string | undefined }, signal: AbortSignal): Request {
+  // Express strips its mount path from `req.url`; `originalUrl` keeps it. The host is fixed
+  // because the proxy reads only the path and query, and the Host header is the client's to choose.
+  const url = new URL(req.originalUrl ?? req.url ?? '/', 'http://localhost');
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    // HTTP/2 pseudo-headers (":path") are not valid header names.
+    if (value === undefined || name.startsWith(':')) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const method = (req.method ?? 'GET').toUpperCase();
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
+  if (method !== 'GET' && method !== 'HEAD') {
+    init.body = bodyStream(req);
+    init.duplex = 'half';
+  }
+  return new Request(url, init);
+}
+
+/**
+ * Adapts a WHATWG handler such as {@link createPresenceProxy}'s to `node:http` and Express:
+ * `http.createServer(toNodeListener(proxy))` or `app.use('/api/symphony/pod', toNodeListener(proxy))`.
+ * The request's `signal` aborts when the client goes away.
+ */
+export function toNodeListener(handler: (request: Request) => Promise<Response>): NodeRequestListener {
+  return (req, res) => {
+    const aborter = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) aborter.abort();
+    });
+    void (async () => {
+      let response: Response;
+      try {
+        response = await handler(toRequest(req, aborter.signal));
+      } catch {
+        response = new Response(JSON.stringify({ code: 500, message: 'Internal error' }), {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      const body = Buffer.from(await response.arrayBuffer());
+      if (res.destroyed) return;
+      res.statusCode = response.status;
+      for (const [name, value] of response.headers) res.setHeader(name, value);
+      res.setHeader('content-length', body.byteLength);
+      res.end(body);
+    })().catch(() => {
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    });
+  };
+}
