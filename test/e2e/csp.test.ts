@@ -15,6 +15,7 @@
  * The tests run in order and share the build, the server and the browser; the last one relies
  * on the reports the negative controls caused.
  */
+import { chromiumLaunchOptions } from '../support/chromium';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -42,16 +43,6 @@ const POLICIES = {
   'no-styles': "default-src 'self'; style-src 'none'; script-src 'self'",
 } as const;
 type PolicyName = keyof typeof POLICIES;
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -306,7 +297,7 @@ beforeAll(async () => {
     server!.listen(0, '127.0.0.1', () => done());
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: LAUNCH_ARGS });
+  browser = await chromium.launch(chromiumLaunchOptions());
 }, 60_000);
 
 afterAll(async () => {

@@ -5,6 +5,7 @@
  * interval, so the whole file takes about 40 s. The tests run in order and share the tabs:
  * steady state, then the leader's tab closes, then a leader freezes and has its lock stolen.
  */
+import { chromiumLaunchOptions } from '../support/chromium';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,16 +26,6 @@ const MISSED_BEATS = 3;
 const INTERNAL_INTERVAL_MS = 10_000;
 /** Send time (browser) and receipt time (pod) differ by the request's latency. */
 const JITTER_MS = 500;
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -153,7 +144,7 @@ beforeAll(async () => {
   const query = new URLSearchParams({ pod: podServer.url, ids: shown.join(','), heartbeat: String(HEARTBEAT_MS), channel: 'e2e' });
   appUrl = `${base}?${query}`;
 
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: LAUNCH_ARGS });
+  browser = await chromium.launch(chromiumLaunchOptions());
   context = await browser.newContext();
   startedAt = Date.now();
   for (let i = 0; i < 3; i++) await openTab();

@@ -1,11 +1,10 @@
 // @vitest-environment node
+import { chromiumLaunchOptions } from '../support/chromium';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleBackend, type ExampleBackend } from '../../examples/backend/server';
 import { DEFAULT_SESSION_TOKEN } from '../../src/mock-pod';
 import { tenantOf } from '../../src/model';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('example backend, end to end in Chromium', () => {
   let backend: ExampleBackend;
@@ -13,19 +12,7 @@ describe('example backend, end to end in Chromium', () => {
 
   beforeAll(async () => {
     backend = await startExampleBackend({ port: 0, storybookDir: '/nonexistent-storybook-build' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await chromium.launch(chromiumLaunchOptions());
   }, 30_000);
 
   afterAll(async () => {
