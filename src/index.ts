@@ -16,6 +16,8 @@ export {
   createBroadcastCoordinator,
   createLocalCoordinator,
   createMemoryCoordinatorHub,
+  graphRenewIntervalMs,
+  keepGraphPresence,
 } from './sync';
 export type {
   BroadcastCoordinatorOptions,
@@ -28,6 +30,9 @@ export type {
   SyncStats,
   TabCoordinator,
   VisibilitySource,
+  GraphPresenceSession,
+  GraphSessionState,
+  KeepGraphPresenceOptions,
 } from './sync';
 export * from './extension';
 export * from './hooks';

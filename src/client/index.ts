@@ -3,3 +3,4 @@ export { parseRetryAfter } from './parseRetryAfter';
 export { PresenceApiError, isPresenceApiError } from './PresenceApiError';
 export type { PresenceApiErrorInit, PresenceApiErrorKind } from './PresenceApiError';
 export type * from './types';
+export * from './graph';

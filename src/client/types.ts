@@ -61,6 +61,12 @@ export interface SymphonyClient {
    * `not-found`.
    */
   getUsersPresence?(userIds: readonly UserId[], options?: CallOptions): Promise<Presence[]>;
+  /**
+   * Optional: turns what the app passes as a user id into the engine key, for sources whose ids
+   * are not int64 (Graph's GUIDs). Absent: `toUserId`. Keys from it are only known to this client
+   * instance, so the engine does not share them between tabs.
+   */
+  toKey?(userId: UserIdInput): UserId;
   /** GET /v2/user/presence: the requesting user's own presence. */
   getOwnPresence(options?: CallOptions): Promise<Presence>;
   /** POST /v2/user/presence?soft=: sets the requesting user's presence. */

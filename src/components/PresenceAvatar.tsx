@@ -10,7 +10,7 @@ import type { PresenceAvatarSize } from './sizes';
 /** Props of {@link PresenceAvatar}; other span attributes go to the root element. */
 export interface PresenceAvatarProps
   extends Omit<HTMLAttributes<HTMLSpanElement>, 'children'>,
-    Pick<PresenceBadgeProps, 'category' | 'status' | 'timestamp' | 'view' | 'labels' | 'locale' | 'now'> {
+    Pick<PresenceBadgeProps, 'category' | 'status' | 'timestamp' | 'view' | 'labels' | 'locale' | 'now' | 'graph' | 'graphLabels'> {
   /** The person's display name: the accessible name and the source of the initials. */
   name: string;
   /** Picture URL. Initials are shown without one, and when it fails to load. */
@@ -60,10 +60,12 @@ const PresenceAvatarView = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceA
     locale,
     now,
     showSince,
+    graph,
+    graphLabels,
     className,
     ...rest
   } = props;
-  const badge = usePresenceBadgeState({ category, status, timestamp, view, labels, locale, now, showSince });
+  const badge = usePresenceBadgeState({ category, status, timestamp, view, labels, locale, now, showSince, graph, graphLabels });
   // The badge state carries badge strings only; the join template is the avatar's own.
   const join = usePresenceUi({ locale, labels }, en).labels.nameWithStatus;
   const withBadge = !hideBadge && (category !== undefined || status !== undefined);
@@ -97,7 +99,7 @@ const PresenceAvatarView = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceA
       )}
       {withBadge && (
         <span className="pw-avatar__badge" data-tone={badge.tone}>
-          <PresenceIcon glyph={badge.glyph} />
+          <PresenceIcon glyph={badge.glyph} marker={badge.outOfOfficeMarker ? 'out-of-office' : undefined} />
         </span>
       )}
     </span>

@@ -32,11 +32,12 @@ export function renderPresenceBadge(state: PresenceBadgeState, ref?: ForwardedRe
       data-status={state.status}
       data-tone={state.tone}
       data-size={state.size}
+      data-graph={state.graph}
       {...root}
       className={`pw-badge pw-badge--${state.tone}${root.className ? ` ${root.className}` : ''}`}
       ref={ref}
     >
-      <PresenceIcon glyph={state.glyph} px={state.px} />
+      <PresenceIcon glyph={state.glyph} px={state.px} marker={state.outOfOfficeMarker ? 'out-of-office' : undefined} />
       {text && <span className={showLabel ? 'pw-badge__label' : 'pw-visually-hidden'}>{label}</span>}
       {/* The leading space keeps the words apart in the accessible text; flex layout hides it. */}
       {since !== undefined && <span className="pw-badge__since"> {since}</span>}

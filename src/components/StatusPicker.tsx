@@ -24,8 +24,24 @@ import {
   type ButtonHTMLAttributes,
   type KeyboardEvent,
 } from 'react';
-import { PresenceContext, usePresence, useSetPresence } from '../hooks';
-import { getCategoryInfo, settableCategories, toExternalView, type CategoryValue, type PresenceCategory } from '../model';
+import { isGraphPresenceClient } from '../client';
+import { PresenceContext, usePresence, usePresenceSync, useSetPresence } from '../hooks';
+import {
+  SET_PRESENCE_PAIRS,
+  USER_PREFERRED_PAIRS,
+  getCategoryInfo,
+  graphPairKey,
+  isSettableGraphPair,
+  isUserPreferredGraphPair,
+  parseGraphPairKey,
+  settableCategories,
+  toExternalView,
+  type CategoryValue,
+  type GraphPresencePair,
+  type GraphSetTarget,
+  type PresenceCategory,
+} from '../model';
+import { describeGraphPresence, resolveGraphLabels, type GraphLabels } from './graphPresence';
 import { PresenceIcon } from './icons';
 import { en, formatLabel, type PresenceLabels } from './labels';
 import { usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
@@ -98,6 +114,22 @@ export interface StatusPickerProps
   defaultOpen?: boolean;
   /** Called when the list opens or closes. */
   onOpenChange?: (open: boolean) => void;
+  /**
+   * Microsoft Graph mode: offers these availability/activity pairs (with Teams' icons and names)
+   * instead of `categories`, leaving out any pair `graphTarget` does not accept; `value` and
+   * `defaultValue` are then pair keys such as `Busy/InAConferenceCall` (`graphPairKey`).
+   * Connected to a Graph source, the picker is in this mode by itself.
+   */
+  graphPairs?: readonly GraphPresencePair[] | undefined;
+  /**
+   * Which Graph call the pairs are for, which decides the pairs that may be offered.
+   * @default 'setPresence'
+   */
+  graphTarget?: GraphSetTarget | undefined;
+  /** Graph mode: called with the pair chosen when it differs from the current one. */
+  onGraphValueChange?: ((pair: GraphPresencePair) => void) | undefined;
+  /** Graph mode: single Graph strings to replace. */
+  graphLabels?: Partial<GraphLabels> | undefined;
 }
 
 const isPrintable = (e: KeyboardEvent): boolean => e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey;
@@ -130,14 +162,30 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
     onKeyDown,
     onClick,
     onBlur,
+    graphPairs,
+    graphTarget = 'setPresence',
+    onGraphValueChange,
+    graphLabels: graphLabelsProp,
     ...rest
   } = props;
-  const { labels, view } = usePresenceUi({ locale, labels: labelsProp, view: viewProp }, en);
+  const { labels, view, locale: uiLocale } = usePresenceUi({ locale, labels: labelsProp, view: viewProp }, en);
   const categories = useMemo(() => categoriesProp ?? settableCategories(), [categoriesProp]);
+  // Graph mode: pair keys instead of categories, only those the target call accepts.
+  const graphOptions = useMemo(() => {
+    const accepts = graphTarget === 'userPreferred' ? isUserPreferredGraphPair : isSettableGraphPair;
+    return graphPairs ? [...new Set(graphPairs.filter((p) => accepts(p)).map(graphPairKey))] : undefined;
+  }, [graphPairs, graphTarget]);
+  const options: readonly string[] = graphOptions ?? categories;
+  const graphText = graphOptions ? resolveGraphLabels(uiLocale, graphLabelsProp) : undefined;
+  const graphLook = (v: string | undefined) => {
+    const pair = graphText ? parseGraphPairKey(v) : undefined;
+    return pair && graphText ? describeGraphPresence(pair, labels, graphText) : undefined;
+  };
+  const optionLabel = (v: string): string => graphLook(v)?.label ?? labels[v as PresenceCategory] ?? labels.unknown;
 
   const [ownValue, setOwnValue] = useState(defaultValue);
   const value = valueProp !== undefined ? valueProp : ownValue;
-  const selected = value === undefined ? -1 : categories.indexOf(value as PresenceCategory);
+  const selected = value === undefined ? -1 : options.indexOf(value);
 
   const [ownOpen, setOwnOpen] = useState(defaultOpen);
   const open = (openProp ?? ownOpen) && !disabled;
@@ -172,11 +220,13 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
   };
 
   const commit = (index: number): void => {
-    const category = categories[index];
+    const category = options[index];
     close();
     if (category === undefined || category === value) return;
     if (valueProp === undefined) setOwnValue(category);
-    onValueChange?.(category, { soft });
+    const pair = graphOptions ? parseGraphPairKey(category) : undefined;
+    if (pair) onGraphValueChange?.(pair);
+    else onValueChange?.(category as PresenceCategory, { soft });
   };
 
   /**
@@ -195,16 +245,15 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
     const repeated = [...text].every((c) => c === text[0]);
     const term = repeated ? text.slice(0, 1) : text;
     const start = repeated ? from + 1 : Math.max(from, 0);
-    for (let k = 0; k < categories.length; k++) {
-      const i = (start + k) % categories.length;
-      const category = categories[i] as PresenceCategory;
-      if (labels[category].toLowerCase().startsWith(term)) return i;
+    for (let k = 0; k < options.length; k++) {
+      const i = (start + k) % options.length;
+      if (optionLabel(options[i] as string).toLowerCase().startsWith(term)) return i;
     }
     return -1;
   };
 
   const handleKeyDown = (e: KeyboardEvent<HTMLButtonElement>): void => {
-    const last = categories.length - 1;
+    const last = options.length - 1;
     if (last < 0) return;
     const { key } = e;
     if (!open) {
@@ -305,9 +354,17 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
 
   const ref = useMemo(() => composeRefs(triggerRef, forwardedRef), [forwardedRef]);
 
-  const shown = value === undefined ? undefined : view === 'external' ? toExternalView(value) : value;
-  const info = shown === undefined ? undefined : getCategoryInfo(shown);
-  const valueLabel = info ? labels[info.category] : shown === undefined ? labels.changeStatus : labels.unknown;
+  // The external view is Symphony's; Graph pairs are shown as they are.
+  const shown = value === undefined ? undefined : view === 'external' && !graphOptions ? toExternalView(value) : value;
+  const shownGraph = graphLook(shown);
+  const info = shown === undefined || graphOptions ? undefined : getCategoryInfo(shown);
+  const valueLabel = shownGraph
+    ? shownGraph.label
+    : info
+      ? labels[info.category]
+      : shown === undefined
+        ? labels.changeStatus
+        : labels.unknown;
   const message = pending ? labels.saving : error ? (typeof error === 'string' ? error : labels.saveFailed) : '';
   const state = open ? 'open' : 'closed';
 
@@ -324,8 +381,9 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
         aria-describedby={message ? statusId : undefined}
         aria-busy={pending || undefined}
         data-state={state}
-        data-tone={info?.tone ?? 'unknown'}
-        data-category={info ? info.category : shown === undefined ? undefined : 'unknown'}
+        data-tone={shownGraph?.tone ?? info?.tone ?? 'unknown'}
+        data-category={info ? info.category : shown === undefined || shownGraph ? undefined : 'unknown'}
+        data-graph={shownGraph ? shown : undefined}
         disabled={disabled}
         {...rest}
         className={className ? `pw-picker__trigger ${className}` : 'pw-picker__trigger'}
@@ -336,7 +394,10 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
           if (open && !rootRef.current?.contains(e.relatedTarget as Node | null)) close();
         })}
       >
-        <PresenceIcon glyph={pending ? 'loading' : (info?.glyph ?? 'unknown')} />
+        <PresenceIcon
+          glyph={pending ? 'loading' : (shownGraph?.glyph ?? info?.glyph ?? 'unknown')}
+          marker={!pending && shownGraph?.outOfOfficeMarker ? 'out-of-office' : undefined}
+        />
         <span className="pw-picker__value">{valueLabel}</span>
         <svg className="pw-picker__chevron" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
           <path d="M4 6l4 4 4-4" />
@@ -351,9 +412,11 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
         hidden={!open}
         ref={listRef}
       >
-        {categories.map((category, i) => {
-          const option = getCategoryInfo(category);
-          const external = toExternalView(category) as PresenceCategory;
+        {options.map((key, i) => {
+          const graphOption = graphLook(key);
+          const category = key as PresenceCategory;
+          const option = graphOption ?? getCategoryInfo(category);
+          const external = graphOption ? category : (toExternalView(category) as PresenceCategory);
           const oid = optionId(i);
           const hint =
             external !== category
@@ -367,7 +430,8 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
               className="pw-option"
               aria-selected={category === value}
               aria-describedby={hint ? `${oid}hint` : undefined}
-              data-category={category}
+              data-category={graphOption ? undefined : category}
+              data-graph={graphOption ? key : undefined}
               data-tone={option?.tone ?? 'unknown'}
               data-active={i === active ? '' : undefined}
               // Keep the focus on the button, which owns the keyboard.
@@ -377,7 +441,7 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
             >
               <PresenceIcon glyph={option?.glyph ?? 'unknown'} />
               <span className="pw-option__text">
-                <span className="pw-option__label">{labels[category] ?? labels.unknown}</span>
+                <span className="pw-option__label">{optionLabel(key)}</span>
                 {/* Out of the name (which stays the label, as typeahead and "label in name"
                     expect) but still the description: aria-describedby reads hidden nodes. */}
                 {hint && (
@@ -406,21 +470,34 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
  * choice with `useSetPresence` (optimistic, rolled back with an announced error on failure).
  */
 const ConnectedStatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPickerProps>(function ConnectedStatusPicker(
-  { onValueChange, pending, error, ...props },
+  { onValueChange, onGraphValueChange, pending, error, graphPairs, graphTarget, ...props },
   ref,
 ) {
   const own = usePresence();
   const setPresence = useSetPresence();
+  // On a Graph source the picker offers the pairs that source can set, and sets them by pair key
+  // (which the Graph adapter accepts as a category).
+  const client = usePresenceSync().client;
+  const graph = isGraphPresenceClient(client);
+  const target = graphTarget ?? (graph ? client.setVia : undefined);
+  const pairs = graphPairs ?? (graph ? (target === 'userPreferred' ? USER_PREFERRED_PAIRS : SET_PRESENCE_PAIRS) : undefined);
+  const ownGraph = own.data?.graph;
   return (
     <StatusPickerView
       {...props}
       ref={ref}
-      value={own.data?.category}
+      graphPairs={pairs}
+      graphTarget={target}
+      value={pairs && ownGraph ? graphPairKey(ownGraph) : own.data?.category}
       pending={pending ?? (setPresence.isPending || own.isPending)}
       error={error ?? setPresence.error ?? (own.isError ? own.error : undefined)}
       onValueChange={(category, details) => {
         onValueChange?.(category, details);
         setPresence.mutate({ category, soft: details.soft });
+      }}
+      onGraphValueChange={(pair) => {
+        onGraphValueChange?.(pair);
+        setPresence.mutate({ category: graphPairKey(pair) });
       }}
     />
   );

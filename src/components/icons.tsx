@@ -36,6 +36,11 @@ export interface PresenceIconProps {
    * Without it the size comes from `--pw-icon-size`, set by the stylesheet from `data-size`.
    */
   px?: number | undefined;
+  /**
+   * A small mark at the lower right on top of the glyph: `out-of-office` for a state combined with
+   * out of office (Graph's Available/OutOfOffice, Busy/InACall + OOF). Decorative like the glyph.
+   */
+  marker?: 'out-of-office' | undefined;
 }
 
 /**
@@ -43,7 +48,7 @@ export interface PresenceIconProps {
  * role and the accessible name. Its colour is `--pw-tone`, set by the nearest `data-tone`
  * ancestor; needs `presence-widgets.css` for colours and strokes.
  */
-export function PresenceIcon({ glyph, px }: PresenceIconProps): ReactElement {
+export function PresenceIcon({ glyph, px, marker }: PresenceIconProps): ReactElement {
   return (
     <svg
       className="pw-icon"
@@ -56,6 +61,7 @@ export function PresenceIcon({ glyph, px }: PresenceIconProps): ReactElement {
     >
       {glyph !== 'ring' && glyph !== 'loading' && disc}
       {MARKS[glyph] && <path d={MARKS[glyph]} />}
+      {marker && <circle className="pw-icon__marker" data-marker={marker} cx="26" cy="26" r="6" />}
     </svg>
   );
 }

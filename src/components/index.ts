@@ -49,3 +49,11 @@ export {
   type PresenceBadgeSize,
   type PresenceBadgeSizeName,
 } from './sizes';
+export {
+  GRAPH_LABELS,
+  describeGraphPresence,
+  graphEn,
+  resolveGraphLabels,
+  type GraphLabels,
+  type GraphPresenceLook,
+} from './graphPresence';

@@ -1,5 +1,13 @@
 import { useState, type HTMLAttributes } from 'react';
-import { getCategoryInfo, type CategoryValue, type PresenceCategory, type PresenceTone } from '../model';
+import {
+  getCategoryInfo,
+  parseGraphPairKey,
+  type CategoryValue,
+  type PresenceCategory,
+  type PresenceGraphDetails,
+  type PresenceTone,
+} from '../model';
+import { describeGraphPresence, resolveGraphLabels, type GraphLabels } from './graphPresence';
 import type { IconGlyph } from './icons';
 import { enBadge, formatSince, type PresenceLabels } from './labels';
 import { usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
@@ -57,6 +65,14 @@ export interface PresenceBadgeProps extends Omit<HTMLAttributes<HTMLSpanElement>
    * @default the time the badge mounted
    */
   now?: number;
+  /**
+   * Microsoft Graph's state behind `category` (a Graph presence's `graph` field). The badge then
+   * shows Teams' icon and label for the availability/activity pair, with an out-of-office marker
+   * when out of office is combined with another state; `view` does not apply to it.
+   */
+  graph?: PresenceGraphDetails | undefined;
+  /** Single Graph strings to replace for this badge. */
+  graphLabels?: Partial<GraphLabels> | undefined;
 }
 
 /** Everything {@link renderPresenceBadge} needs, computed by {@link usePresenceBadgeState}. */
@@ -82,6 +98,10 @@ export interface PresenceBadgeState {
   px: number | undefined;
   /** Attributes for the root span (the props this hook does not consume). */
   root: HTMLAttributes<HTMLSpanElement>;
+  /** `data-graph` value: the Graph pair shown (`Busy/InACall`), when the presence came from Graph. */
+  graph?: string | undefined;
+  /** Draw the out-of-office marker on the icon. */
+  outOfOfficeMarker?: boolean | undefined;
 }
 
 /** The badge's behaviour: which glyph, tone and label to show. Markup lives in {@link renderPresenceBadge}. */
@@ -99,6 +119,8 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
     labels: labelsProp,
     locale: localeProp,
     now,
+    graph: graphProp,
+    graphLabels,
     ...root
   } = props;
   // Read once per mount (renders stay pure); only decides between "10:32" and a full date.
@@ -112,6 +134,8 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
   let label: string;
   let category: PresenceCategory | undefined;
   let dataCategory: string | undefined;
+  let graph: string | undefined;
+  let outOfOfficeMarker = false;
   if (status !== 'ready') {
     label = labels[status === 'not-found' ? 'notFound' : status];
   } else {
@@ -125,6 +149,16 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
     }
     dataCategory = category ?? 'unknown';
     label = category ? labels[category] : labels.unknown;
+    // A pair key as category is what the Graph adapter shows while a set is in flight.
+    const pair = graphProp ?? parseGraphPairKey(rawCategory);
+    if (pair) {
+      const look = describeGraphPresence(pair, labels, resolveGraphLabels(ui.locale, graphLabels));
+      glyph = look.glyph;
+      tone = look.tone;
+      label = look.label;
+      graph = `${pair.availability}/${pair.activity}`;
+      outOfOfficeMarker = look.outOfOfficeMarker;
+    }
   }
 
   const since =
@@ -146,5 +180,7 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
     size: typeof sizeProp === 'number' ? 'custom' : (sizeProp ?? 'medium'),
     px: typeof sizeProp === 'number' ? sizeProp : undefined,
     root,
+    graph,
+    outOfOfficeMarker,
   };
 }

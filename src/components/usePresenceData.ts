@@ -1,6 +1,6 @@
 import { isPresenceApiError } from '../client';
 import { usePresence } from '../hooks';
-import type { CategoryValue, UserIdInput } from '../model';
+import type { CategoryValue, PresenceGraphDetails, UserIdInput } from '../model';
 import type { PresenceStatus } from './usePresenceBadgeState';
 
 /** What a connected component shows for a user: the badge's own inputs. */
@@ -8,6 +8,8 @@ export interface PresenceData {
   category?: CategoryValue | undefined;
   timestamp?: number | undefined;
   status: PresenceStatus;
+  /** Graph's own state, for a presence from a Graph source. */
+  graph?: PresenceGraphDetails | undefined;
 }
 
 /**
@@ -21,6 +23,6 @@ export function usePresenceData(userId: UserIdInput | 'self'): PresenceData {
     const kind = isPresenceApiError(q.error) ? q.error.kind : undefined;
     return { status: kind === 'forbidden' ? 'forbidden' : kind === 'not-found' ? 'not-found' : 'error' };
   }
-  if (q.data) return { status: 'ready', category: q.data.category, timestamp: q.data.timestamp };
+  if (q.data) return { status: 'ready', category: q.data.category, timestamp: q.data.timestamp, graph: q.data.graph };
   return { status: 'loading' };
 }

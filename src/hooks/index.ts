@@ -11,3 +11,15 @@ export { useSetPresence } from './useSetPresence';
 export type { SetPresenceVariables, UseSetPresenceOptions } from './useSetPresence';
 export { useIdlePresence } from './useIdlePresence';
 export type { UseIdlePresenceOptions } from './useIdlePresence';
+export { GraphPresenceContext, GraphPresenceProvider, useGraphPresenceSync } from './GraphPresenceProvider';
+export type { GraphPresenceContextValue, GraphPresenceProviderProps } from './GraphPresenceProvider';
+export { useMergedPresence } from './useMergedPresence';
+export type {
+  MergedPerson,
+  PresenceSourceState,
+  SourcedPresenceView,
+  UseMergedPresenceOptions,
+  UseMergedPresenceResult,
+} from './useMergedPresence';
+export { useGraphPresenceSession } from './useGraphPresenceSession';
+export type { UseGraphPresenceSessionOptions, UseGraphPresenceSessionResult } from './useGraphPresenceSession';

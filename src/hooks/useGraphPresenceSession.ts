@@ -36,6 +36,7 @@ interface Kept {
   session: GraphPresenceSession;
   graph: GraphClient;
   userId: string;
+  state: { availability: GraphAvailability; activity: GraphActivity; expirationDuration: string | undefined };
   stopTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -67,10 +68,11 @@ export function useGraphPresenceSession(options: UseGraphPresenceSessionOptions)
       // Same session, new pair or a StrictMode re-run: take it over.
       if (current.stopTimer) clearTimeout(current.stopTimer);
       current.stopTimer = undefined;
-      const s = current.session.state;
-      if (s.availability !== availability || s.activity !== activity || current.session !== undefined) {
+      const last = current.state;
+      if (last.availability !== availability || last.activity !== activity || last.expirationDuration !== expirationDuration) {
         try {
           current.session.update(state).catch(() => undefined);
+          current.state = state;
         } catch (error) {
           fail(error);
         }
@@ -84,7 +86,7 @@ export function useGraphPresenceSession(options: UseGraphPresenceSessionOptions)
           onError: (e) => fail(isPresenceApiError(e) ? e : new Error(String(e))),
           onSet: (_pair, at) => setStatus({ active: true, lastSetAt: at, error: undefined }),
         });
-        kept.current = { session, graph, userId, stopTimer: undefined };
+        kept.current = { session, graph, userId, state, stopTimer: undefined };
       } catch (error) {
         kept.current = undefined;
         fail(error);

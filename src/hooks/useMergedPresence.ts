@@ -120,7 +120,6 @@ export function useMergedPresence(person: MergedPerson, options: UseMergedPresen
   const wantSymphony = symphonyId !== undefined && symphonyId !== null;
   const wantGraph = graphId !== undefined && graphId !== null;
 
-  // `'self'` is not a person's id here: the merged view is about a named person.
   const symphonyKey = useMemo(
     () => (symphonySync && wantSymphony ? resolveKey(symphonySync, symphonyId) : undefined),
     [symphonySync, wantSymphony, symphonyId],

@@ -1,12 +1,15 @@
 import { useQueries } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
-import { parseUserId, type UserId, type UserIdInput } from '../model';
+import type { UserId, UserIdInput } from '../model';
 import { usePresenceSync } from './PresenceContext';
 import { presenceQueries } from './presenceQueries';
-import { toView, type PresenceView } from './usePresence';
+import { resolveKey, toView, type PresenceView } from './usePresence';
 
 export interface UsePresencesResult {
-  /** Presence by canonical user id, for every user whose presence is known. */
+  /**
+   * Presence by engine key, for every user whose presence is known: the canonical user id on
+   * Symphony; on Graph the key `client.toKey(guid)` gives (the GUID is in `presence.graph.id`).
+   */
   data: ReadonlyMap<UserId, PresenceView>;
   /** The current error by user id (a failed read; an error is never shown as OFFLINE). */
   errors: ReadonlyMap<UserId, Error>;
@@ -33,14 +36,15 @@ export function usePresences(userIds: readonly UserIdInput[], options: UsePresen
     const seen = new Set<UserId>();
     const bad: unknown[] = [];
     for (const raw of userIds) {
-      const id = parseUserId(raw);
-      if (id) seen.add(id);
+      // Through the engine, so a source with its own ids (Graph GUIDs) is keyed by its client.
+      const key = raw === 'self' ? undefined : resolveKey(sync, raw);
+      if (typeof key === 'string' && key !== 'self') seen.add(key);
       else bad.push(raw);
     }
     return { ids: [...seen], invalid: bad };
     // The signature stands for the array's contents, so a new array with the same ids is free.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [signature]);
+  }, [signature, sync]);
 
   useEffect(() => {
     if (!enabled) return undefined;

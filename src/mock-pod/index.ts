@@ -30,3 +30,27 @@ export type {
   MockTenantSpec,
   MockUserSpec,
 } from './types';
+export {
+  DEFAULT_GRAPH_APP_ID,
+  DEFAULT_GRAPH_TOKEN,
+  DEFAULT_GRAPH_USERS,
+  GRAPH_BATCH_LIMIT,
+  GRAPH_THROTTLE,
+  createMockGraph,
+} from './graph/createMockGraph';
+export { createMockGraphHandlers, type MockGraphHandlersOptions } from './graph/createMockGraphHandlers';
+export type {
+  MockGraph,
+  MockGraphEvent,
+  MockGraphFault,
+  MockGraphFaults,
+  MockGraphLedgerEntry,
+  MockGraphOptions,
+  MockGraphRequest,
+  MockGraphResponse,
+  MockGraphRoute,
+  MockGraphSession,
+  MockGraphThrottle,
+  MockGraphUser,
+  MockGraphUserSpec,
+} from './graph/types';

@@ -1,5 +1,6 @@
 export * from './categories';
 export * from './errors';
+export * from './graph';
 export * from './idle';
 export * from './json';
 export * from './presence';

@@ -14,6 +14,22 @@ export interface Presence {
    * of the call instead, so it is not a "since" for them. `undefined` when the server sent none.
    */
   readonly timestamp: number | undefined;
+  /** Which platform the presence came from; absent means Symphony (every presence before Graph support). */
+  readonly source?: 'symphony' | 'graph' | undefined;
+  /** Graph's own state, when the presence came from Microsoft Graph: what `category` was mapped from. */
+  readonly graph?: PresenceGraphDetails | undefined;
+}
+
+/** Microsoft Graph's state behind a presence whose `category` was mapped from it. */
+export interface PresenceGraphDetails {
+  /** Graph availability, verbatim (e.g. `DoNotDisturb`). */
+  readonly availability: string;
+  /** Graph activity, verbatim (e.g. `Presenting`). */
+  readonly activity: string;
+  /** `outOfOfficeSettings.isOutOfOffice`. */
+  readonly outOfOffice: boolean;
+  /** The user's Graph object id (GUID); `userId` holds the engine key derived from it. */
+  readonly id?: string | undefined;
 }
 
 /** Result of reading server JSON: a value, or a reason that never contains the body's text. */

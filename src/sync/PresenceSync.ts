@@ -198,7 +198,9 @@ export class PresenceSync {
   start(): this {
     if (this.started || this.destroyed) return this;
     this.started = true;
-    const source = this.coordinatorSource;
+    // Keys from a client's own `toKey` table (Graph GUIDs) mean nothing to another tab's client,
+    // and shared presences would lose their Graph details, so such sources stay in this tab.
+    const source = this.client.toKey ? undefined : this.coordinatorSource;
     this.coordinator = (typeof source === 'function' ? source() : source) ?? this.coordinator;
     this.visible = this.visibility.isVisible();
     this.cleanups.push(
@@ -234,9 +236,13 @@ export class PresenceSync {
     return () => void this.listeners.delete(listener);
   }
 
-  /** Normalises a key: `'self'` or a validated user id. Throws `InvalidUserIdError`. */
+  /**
+   * Normalises a key: `'self'` or a validated user id (through the client's `toKey` when it has
+   * one, e.g. Graph GUIDs). Throws `InvalidUserIdError` (or the client's own id error).
+   */
   keyOf(userId?: UserIdInput | 'self' | null): PresenceKey {
-    return userId === undefined || userId === null || userId === 'self' ? 'self' : toUserId(userId);
+    if (userId === undefined || userId === null || userId === 'self') return 'self';
+    return this.client.toKey ? this.client.toKey(userId) : toUserId(userId);
   }
 
   /**

@@ -22,3 +22,5 @@ export {
 } from './TabCoordinator';
 export type { BroadcastCoordinatorOptions, MemoryTab, TabCoordinator } from './TabCoordinator';
 export type { SyncMessage } from './messages';
+export { graphRenewIntervalMs, keepGraphPresence } from './GraphPresenceSession';
+export type { GraphPresenceSession, GraphSessionState, KeepGraphPresenceOptions } from './GraphPresenceSession';
