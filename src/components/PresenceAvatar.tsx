@@ -1,6 +1,6 @@
 import { forwardRef, useState, type HTMLAttributes } from 'react';
 import type { UserIdInput } from '../model';
-import { usePresenceData } from './usePresenceData';
+import { useConnectedData } from './useConnectedData';
 import { PresenceIcon } from './icons';
 import { en, formatLabel } from './labels';
 import { usePresenceUi } from './PresenceUiContext';
@@ -108,7 +108,7 @@ const PresenceAvatarView = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceA
 
 const UserPresenceAvatar = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceAvatarProps & { userId: UserIdInput | 'self' }>(
   function UserPresenceAvatar({ userId, ...props }, ref) {
-    return <PresenceAvatarView {...props} {...usePresenceData(userId)} ref={ref} />;
+    return <PresenceAvatarView {...props} {...useConnectedData(userId)} ref={ref} />;
   },
 );
 

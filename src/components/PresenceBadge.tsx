@@ -1,7 +1,7 @@
 import { forwardRef, type ForwardedRef, type ReactElement } from 'react';
 import type { UserIdInput } from '../model';
 import { PresenceIcon } from './icons';
-import { usePresenceData } from './usePresenceData';
+import { useConnectedData } from './useConnectedData';
 import { usePresenceBadgeState, type PresenceBadgeProps, type PresenceBadgeState } from './usePresenceBadgeState';
 
 /** Props of {@link PresenceBadge}: presentational (`category`) or connected (`userId`). */
@@ -47,7 +47,7 @@ export function renderPresenceBadge(state: PresenceBadgeState, ref?: ForwardedRe
 
 const UserPresenceBadge = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceBadgeFullProps & { userId: UserIdInput | 'self' }>(
   function UserPresenceBadge({ userId, ...props }, ref) {
-    return renderPresenceBadge(usePresenceBadgeState({ ...props, ...usePresenceData(userId) }), ref);
+    return renderPresenceBadge(usePresenceBadgeState({ ...props, ...useConnectedData(userId) }), ref);
   },
 );
 

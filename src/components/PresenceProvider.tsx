@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import { PresenceProvider as PresenceDataProvider, type PresenceProviderProps as DataProviderProps } from '../hooks';
 import type { PresenceLabels } from './labels';
 import { PresenceUiProvider, type PresenceViewMode } from './PresenceUiContext';
+import { usePresenceData } from './usePresenceData';
 
 /** Props of {@link PresenceProvider}: the data provider's, plus language, labels and view. */
 export interface PresenceProviderProps extends Omit<DataProviderProps, 'labels' | 'view'> {
@@ -32,7 +33,7 @@ export interface PresenceProviderProps extends Omit<DataProviderProps, 'labels' 
 export function PresenceProvider({ locale, labels, view, children, ...data }: PresenceProviderProps): ReactElement {
   return (
     <PresenceDataProvider {...data} locale={locale} view={view}>
-      <PresenceUiProvider locale={locale} labels={labels} view={view}>
+      <PresenceUiProvider locale={locale} labels={labels} view={view} graph usePresenceData={usePresenceData}>
         {children}
       </PresenceUiProvider>
     </PresenceDataProvider>

@@ -1,5 +1,8 @@
 import { createContext, useContext, useMemo, type ReactElement, type ReactNode } from 'react';
+import type { UserIdInput } from '../model';
+import { describeGraphBadge, type DescribeGraphBadge } from './graphPresence';
 import { mergeLabels, resolveLabels, type PresenceBadgeLabels, type PresenceLabels } from './labels';
+import type { PresenceData } from './usePresenceData';
 
 /** Whose eyes the presence is shown to: a colleague (internal) or another company (external). */
 export type PresenceViewMode = 'internal' | 'external';
@@ -21,6 +24,16 @@ export interface PresenceUiContextValue {
    * not bundle every language (it then uses English unless given `labels`).
    */
   readonly resolve?: ((locale: string) => PresenceLabels) | undefined;
+  /**
+   * Draws Microsoft Graph states; set by a provider with `graph` so that Symphony-only badges do
+   * not carry Graph's tables.
+   */
+  readonly describeGraph?: DescribeGraphBadge | undefined;
+  /**
+   * The hook that feeds components given a `userId`; set by `PresenceProvider`. A module-level
+   * function, so its identity never changes while a component lives.
+   */
+  readonly usePresenceData?: ((userId: UserIdInput | 'self') => PresenceData) | undefined;
 }
 
 /** The context itself; without a provider components use English and the internal view. */
@@ -41,6 +54,14 @@ export interface PresenceUiProviderProps {
    * @default 'internal'
    */
   view?: PresenceViewMode;
+  /**
+   * Draw presences from Microsoft Graph with Teams' own states (In a call, Presenting, out of
+   * office on top of another state, ...).
+   * @default false
+   */
+  graph?: boolean;
+  /** Feeds components given a `userId`; `PresenceProvider` sets it. */
+  usePresenceData?: PresenceUiContextValue['usePresenceData'];
   children?: ReactNode;
 }
 
@@ -49,11 +70,20 @@ export function PresenceUiProvider({
   locale,
   labels,
   view = 'internal',
+  graph = false,
+  usePresenceData,
   children,
 }: PresenceUiProviderProps): ReactElement {
   const value = useMemo<PresenceUiContextValue>(
-    () => ({ locale, labels: resolveLabels(locale, labels), view, resolve: resolveLabels }),
-    [locale, labels, view],
+    () => ({
+      locale,
+      labels: resolveLabels(locale, labels),
+      view,
+      resolve: resolveLabels,
+      describeGraph: graph ? describeGraphBadge : undefined,
+      usePresenceData,
+    }),
+    [locale, labels, view, graph, usePresenceData],
   );
   // `.Provider` rather than React 19's bare `<Context>` so React 18 works too.
   return <PresenceUiContext.Provider value={value}>{children}</PresenceUiContext.Provider>;

@@ -1,7 +1,7 @@
 import { formatLabel } from './labels';
 import type { PresenceBadgeLabels } from './labels';
 import type { IconGlyph } from './icons';
-import { isGraphOutOfOffice, type GraphPresencePair, type PresenceTone } from '../model';
+import { isGraphOutOfOffice, parseGraphPairKey, type CategoryValue, type GraphPresencePair, type PresenceGraphDetails, type PresenceTone } from '../model';
 
 /** Strings for Graph states that have no Symphony category of their own. */
 export interface GraphLabels {
@@ -162,3 +162,25 @@ export function describeGraphPresence(
   if (outOfOfficeMarker) label = formatLabel(graphLabels.withOutOfOffice, { status: label });
   return { glyph, tone, label, outOfOfficeMarker, known };
 }
+
+/**
+ * How a badge draws a Microsoft Graph state, injected through `PresenceUiProvider`'s `graph`
+ * option so that badges of Symphony-only apps do not carry Graph's tables and labels. Returns
+ * `undefined` when the presence is not a Graph one. A pair key as category (`Busy/InACall`) is
+ * what the Graph adapter shows while a set is in flight.
+ */
+export function describeGraphBadge(
+  graph: PresenceGraphDetails | undefined,
+  category: CategoryValue | undefined,
+  labels: PresenceBadgeLabels,
+  locale: string | undefined,
+  overrides: Partial<GraphLabels> | undefined,
+): (GraphPresenceLook & { pair: string }) | undefined {
+  const pair = graph ?? parseGraphPairKey(category);
+  if (!pair) return undefined;
+  const look = describeGraphPresence(pair, labels, resolveGraphLabels(locale, overrides));
+  return { ...look, pair: `${pair.availability}/${pair.activity}` };
+}
+
+/** The signature of {@link describeGraphBadge}, as the UI context carries it. */
+export type DescribeGraphBadge = typeof describeGraphBadge;

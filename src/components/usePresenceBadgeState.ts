@@ -1,16 +1,15 @@
-import { useState, type HTMLAttributes } from 'react';
+import { useContext, useState, type HTMLAttributes } from 'react';
 import {
   getCategoryInfo,
-  parseGraphPairKey,
   type CategoryValue,
   type PresenceCategory,
   type PresenceGraphDetails,
   type PresenceTone,
 } from '../model';
-import { describeGraphPresence, resolveGraphLabels, type GraphLabels } from './graphPresence';
+import type { GraphLabels } from './graphPresence';
 import type { IconGlyph } from './icons';
 import { enBadge, formatSince, type PresenceLabels } from './labels';
-import { usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
+import { PresenceUiContext, usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
 import type { PresenceBadgeSize } from './sizes';
 
 /**
@@ -126,6 +125,7 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
   // Read once per mount (renders stay pure); only decides between "10:32" and a full date.
   const [mountedAt] = useState(Date.now);
   const ui = usePresenceUi({ locale: localeProp, labels: labelsProp, view: viewProp }, enBadge);
+  const describeGraph = useContext(PresenceUiContext).describeGraph;
   const { labels, view } = ui;
   const status = statusProp ?? 'ready';
 
@@ -149,14 +149,13 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
     }
     dataCategory = category ?? 'unknown';
     label = category ? labels[category] : labels.unknown;
-    // A pair key as category is what the Graph adapter shows while a set is in flight.
-    const pair = graphProp ?? parseGraphPairKey(rawCategory);
-    if (pair) {
-      const look = describeGraphPresence(pair, labels, resolveGraphLabels(ui.locale, graphLabels));
+    // Graph states are drawn only where a provider brought Graph support (see `graph` there).
+    const look = describeGraph?.(graphProp, rawCategory, labels, ui.locale, graphLabels);
+    if (look) {
       glyph = look.glyph;
       tone = look.tone;
       label = look.label;
-      graph = `${pair.availability}/${pair.activity}`;
+      graph = look.pair;
       outOfOfficeMarker = look.outOfOfficeMarker;
     }
   }

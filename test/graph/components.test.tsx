@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createGraphPresenceClient } from '../../src/client';
-import { PresenceAvatar, PresenceBadge, PresenceProvider, StatusPicker } from '../../src/components';
+import { PresenceAvatar, PresenceBadge, PresenceProvider, PresenceUiProvider, StatusPicker } from '../../src/components';
 import { GRAPH_PRESENCE_STATES, SET_PRESENCE_PAIRS, USER_PREFERRED_PAIRS } from '../../src/model';
 import { ADELE, SECOND, U, graphAdapter, graphClient, setupGraph } from './graphHarness';
 
@@ -34,6 +34,11 @@ const ROWS = [
   ['Out of Office', 'circle', 'out-of-office', 'Out of office', false],
 ] as const;
 
+/** Graph states are drawn where a provider brings Graph support (PresenceProvider always does). */
+function WithGraph({ children }: { children: ReactNode }) {
+  return <PresenceUiProvider graph>{children}</PresenceUiProvider>;
+}
+
 describe('PresenceBadge with Graph details', () => {
   it('covers every row of the table', () => {
     expect(ROWS.map((r) => r[0])).toEqual(GRAPH_PRESENCE_STATES.map((s) => s.teamsState));
@@ -43,7 +48,7 @@ describe('PresenceBadge with Graph details', () => {
     '$state.teamsState: $row.1 / $row.2 / "$row.3"',
     ({ row: [, glyph, tone, label, marker], state }) => {
       const graph = { availability: state.availability, activity: state.activity, outOfOffice: state.outOfOffice };
-      render(<PresenceBadge category="AVAILABLE" graph={graph} data-testid="b" />);
+      render(<PresenceBadge category="AVAILABLE" graph={graph} data-testid="b" />, { wrapper: WithGraph });
       const badge = screen.getByRole('img', { name: label });
       expect(badge).toHaveAttribute('data-tone', tone);
       expect(badge).toHaveAttribute('data-graph', `${state.availability}/${state.activity}`);
@@ -62,19 +67,28 @@ describe('PresenceBadge with Graph details', () => {
         showLabel
         data-testid="b"
       />,
+      { wrapper: WithGraph },
     );
     expect(screen.getByTestId('b')).toHaveTextContent('Im Anruf, außer Haus');
   });
 
   it('a pair key as category (a set in flight through the Graph adapter) shows that pair', () => {
-    render(<PresenceBadge category="Busy/InAConferenceCall" />);
+    render(<PresenceBadge category="Busy/InAConferenceCall" />, { wrapper: WithGraph });
     expect(screen.getByRole('img', { name: 'In a conference call' }).querySelector('svg')).toHaveAttribute('data-glyph', 'phone');
   });
 
   it('the avatar carries the marker and the combined name', () => {
-    render(<PresenceAvatar name="Lee Gu" category="OUT_OF_OFFICE" graph={{ availability: 'Available', activity: 'OutOfOffice', outOfOffice: true }} />);
+    render(<PresenceAvatar name="Lee Gu" category="OUT_OF_OFFICE" graph={{ availability: 'Available', activity: 'OutOfOffice', outOfOffice: true }} />, {
+      wrapper: WithGraph,
+    });
     const avatar = screen.getByRole('img', { name: 'Lee Gu, Available, out of office' });
     expect(avatar.querySelector('.pw-icon__marker')).not.toBeNull();
+  });
+
+  it('without Graph support from a provider, a Graph presence shows its Symphony category', () => {
+    render(<PresenceBadge category="ON_THE_PHONE" graph={{ availability: 'Busy', activity: 'InACall', outOfOffice: true }} data-testid="b" />);
+    expect(screen.getByTestId('b')).toHaveAccessibleName('On the phone');
+    expect(screen.getByTestId('b')).not.toHaveAttribute('data-graph');
   });
 });
 
