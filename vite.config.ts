@@ -40,15 +40,18 @@ export default defineConfig({
     lib: {
       entry: {
         index: resolve(import.meta.dirname, 'src/index.ts'),
-        'mock-pod': resolve(import.meta.dirname, 'src/mock-pod/index.ts'),
-        'mock-pod-node': resolve(import.meta.dirname, 'src/mock-pod/node.ts'),
-        server: resolve(import.meta.dirname, 'src/server/index.ts'),
+        'mock-pod/index': resolve(import.meta.dirname, 'src/mock-pod/index.ts'),
+        'mock-pod/node': resolve(import.meta.dirname, 'src/mock-pod/node.ts'),
+        'server/index': resolve(import.meta.dirname, 'src/server/index.ts'),
       },
       formats: ['es'],
       cssFileName: 'presence-widgets',
     },
     rolldownOptions: {
       external,
+      // One file per module: apps' bundlers then drop whole modules they do not use (Graph's
+      // tables, the emulator) instead of having to prove a single big file free of side effects.
+      output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },
   },
 });

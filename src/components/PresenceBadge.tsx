@@ -45,15 +45,16 @@ export function renderPresenceBadge(state: PresenceBadgeState, ref?: ForwardedRe
   );
 }
 
-const UserPresenceBadge = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceBadgeFullProps & { userId: UserIdInput | 'self' }>(
-  function UserPresenceBadge({ userId, ...props }, ref) {
-    return renderPresenceBadge(usePresenceBadgeState({ ...props, ...useConnectedData(userId) }), ref);
-  },
-);
+type Inner = PresenceBadgeProps & { forwardedRef: ForwardedRef<HTMLSpanElement> };
 
-const PresenceBadgeView = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceBadgeProps>(function PresenceBadgeView(props, ref) {
-  return renderPresenceBadge(usePresenceBadgeState(props), ref);
-});
+// Plain components (no forwardRef of their own): the public one hands its ref down.
+function UserPresenceBadge({ userId, forwardedRef, ...props }: Inner & { userId: UserIdInput | 'self' }) {
+  return renderPresenceBadge(usePresenceBadgeState({ ...props, ...useConnectedData(userId) }), forwardedRef);
+}
+
+function PresenceBadgeView({ forwardedRef, ...props }: Inner) {
+  return renderPresenceBadge(usePresenceBadgeState(props), forwardedRef);
+}
 
 /**
  * A person's presence as an icon, optionally with its label and the time it was set.
@@ -69,8 +70,8 @@ export const PresenceBadge = /* @__PURE__ */ forwardRef<HTMLSpanElement, Presenc
 ) {
   // Two components, so that hook order stays stable when `userId` comes and goes.
   return userId !== undefined ? (
-    <UserPresenceBadge {...props} userId={userId} ref={ref} />
+    <UserPresenceBadge {...props} userId={userId} forwardedRef={ref} />
   ) : (
-    <PresenceBadgeView {...props} ref={ref} />
+    <PresenceBadgeView {...props} forwardedRef={ref} />
   );
 });

@@ -1,4 +1,4 @@
-import type { PresenceCategory } from '../model';
+import { PRESENCE_CATEGORIES, getCategoryInfo, type PresenceCategory } from '../model';
 
 /** Strings a badge shows or announces. */
 export interface PresenceBadgeLabels extends Record<PresenceCategory, string> {
@@ -37,25 +37,18 @@ export interface PresenceLabels extends PresenceBadgeLabels {
  * English badge strings. Kept apart from the picker's so that a page with only badges does not
  * ship them (the badge's bundle budget is 2 KiB).
  */
-export const enBadge: PresenceBadgeLabels = {
-  UNDEFINED: 'Status not set',
-  AVAILABLE: 'Available',
-  BUSY: 'Busy',
-  DO_NOT_DISTURB: 'Do not disturb',
-  ON_THE_PHONE: 'On the phone',
-  BE_RIGHT_BACK: 'Be right back',
-  IN_A_MEETING: 'In a meeting',
-  AWAY: 'Away',
-  OUT_OF_OFFICE: 'Out of office',
-  OFF_WORK: 'Off work',
-  OFFLINE: 'Offline',
-  unknown: 'Unknown status',
-  loading: 'Loading status',
-  error: 'Status unavailable',
-  forbidden: 'Status hidden',
-  notFound: 'User not found',
-  since: 'since {time}',
-};
+export const enBadge: PresenceBadgeLabels = /* @__PURE__ */ Object.assign(
+  // The English category names live once, in the model's table.
+  Object.fromEntries(PRESENCE_CATEGORIES.map((c) => [c, getCategoryInfo(c)!.label])) as Record<PresenceCategory, string>,
+  {
+    unknown: 'Unknown status',
+    loading: 'Loading status',
+    error: 'Status unavailable',
+    forbidden: 'Status hidden',
+    notFound: 'User not found',
+    since: 'since {time}',
+  },
+);
 
 /** English labels, the fallback for every other language. */
 // Object.assign with a pure mark rather than a spread: bundlers keep an unused spread alive.

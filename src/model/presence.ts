@@ -95,3 +95,16 @@ export function isNewerOrSame(current: Presence | undefined, next: Presence): bo
   if (!current || current.timestamp === undefined || next.timestamp === undefined) return true;
   return next.timestamp >= current.timestamp;
 }
+
+/**
+ * True when `next` tells nothing new over `current`: same user, category and Graph state, and the
+ * same timestamp, except for OFFLINE, whose timestamp Symphony sets to the time of each call.
+ * Publishing such an answer would re-render every badge of the user for nothing.
+ */
+export function isSamePresence(current: Presence | undefined, next: Presence): boolean {
+  if (!current || current.userId !== next.userId || current.category !== next.category) return false;
+  if (current.timestamp !== next.timestamp && next.category !== 'OFFLINE') return false;
+  const a = current.graph;
+  const b = next.graph;
+  return a === b || (!!a && !!b && a.availability === b.availability && a.activity === b.activity && a.outOfOffice === b.outOfOffice);
+}

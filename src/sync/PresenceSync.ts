@@ -11,6 +11,7 @@ import { createLocalCoordinator, type TabCoordinator } from './TabCoordinator';
 import type { ErrorSummary, SharedEntry, SyncMessage } from './messages';
 import {
   isNewerOrSame,
+  isSamePresence,
   makePresence,
   parseUserId,
   tenantOf,
@@ -590,9 +591,13 @@ export class PresenceSync {
         return;
       }
     }
+    const hadError = entry.error !== undefined;
     this.clearFault(entry);
     if (entry.key === 'self') this.learnSelf(presence);
     if (!isNewerOrSame(entry.presence, presence)) return;
+    // Nothing new (an offline user's timestamp moves with every call): keep the current object so
+    // no badge re-renders, unless an error is being cleared and must be shown as gone.
+    if (!hadError && isSamePresence(entry.presence, presence)) return;
     this.store(entry, presence, true);
   }
 
@@ -1026,7 +1031,9 @@ export class PresenceSync {
     const entry = this.entry(key);
     if (key === 'self') this.learnSelf(clean);
     if (!isNewerOrSame(entry.presence, clean)) return;
+    const hadError = entry.error !== undefined;
     this.clearFault(entry);
+    if (!hadError && isSamePresence(entry.presence, clean)) return;
     this.store(entry, clean, false);
   }
 

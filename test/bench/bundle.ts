@@ -1,0 +1,213 @@
+/**
+ * Bundle figures: each case is a one-line entry module built with Vite (rolldown, production
+ * mode, minified, library mode, nothing written to disk), with react, react-dom, the JSX runtime
+ * and @tanstack/react-query external as an app would share them. Sizes are of the minified JS,
+ * gzipped with zlib level 9. Our stylesheet is counted apart (Fluent's styles are in its JS).
+ */
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { build, type Plugin, type Rolldown } from 'vite';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SRC = `${ROOT}src`;
+const ENTRY_ID = 'presence-bench-entry';
+const EXTERNAL = ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query', /^react\//, /^react-dom\//, /^@tanstack\/react-query\//];
+
+export interface BundleCase {
+  id: string;
+  label: string;
+  /** What the entry imports, as shown in the report. */
+  imports: string;
+  code: string;
+}
+
+export interface BundleSize {
+  id: string;
+  label: string;
+  imports: string;
+  minBytes: number;
+  gzipBytes: number;
+  /** Minified CSS the case pulls in, gzipped (ours: the whole stylesheet). */
+  cssGzipBytes: number;
+  /** Source modules in the bundle with their size before minification, largest first. */
+  modules: Array<{ module: string; renderedBytes: number }>;
+}
+
+export interface BundleResult {
+  cases: BundleSize[];
+  /** The badge's parts built alone, to show what pulls its weight (parts that failed to build are left out). */
+  badgeParts: BundleSize[];
+  /** Our whole stylesheet, minified and gzipped (apps import it once, beside the JS). */
+  stylesheetGzipBytes: number | undefined;
+}
+
+const fromSrc = (path: string) => JSON.stringify(`${SRC}/${path}`);
+
+/** The cases compared in the report. */
+export const BUNDLE_CASES: readonly BundleCase[] = [
+  {
+    id: 'ours-badge',
+    label: 'ours: PresenceBadge',
+    imports: "import { PresenceBadge } from 'presence-widgets'",
+    code: `export { PresenceBadge } from ${fromSrc('index.ts')};`,
+  },
+  {
+    id: 'ours-hooks',
+    label: 'ours: hooks',
+    imports: 'PresenceDataProvider/PresenceProvider (hooks), usePresence, usePresences, useSetPresence',
+    code: `export { PresenceProvider, usePresence, usePresences, useSetPresence } from ${fromSrc('hooks/index.ts')};`,
+  },
+  {
+    id: 'ours-all',
+    label: 'ours: badge + picker + hooks',
+    imports: 'PresenceBadge, StatusPicker, PresenceProvider, usePresence, usePresences, useSetPresence',
+    code: `export { PresenceBadge, StatusPicker, PresenceProvider, usePresence, usePresences, useSetPresence } from ${fromSrc('index.ts')};`,
+  },
+  {
+    id: 'fluent-badge',
+    label: 'Fluent UI: PresenceBadge + FluentProvider + webLightTheme',
+    imports: "import { PresenceBadge, FluentProvider, webLightTheme } from '@fluentui/react-components'",
+    code: `export { PresenceBadge, FluentProvider, webLightTheme } from '@fluentui/react-components';`,
+  },
+  {
+    id: 'bare-badge',
+    label: 'bare span + inline SVG (bench baseline)',
+    imports: 'test/bench/render/BareBadge.tsx',
+    code: `export { BareBadge } from ${JSON.stringify(`${ROOT}test/bench/render/BareBadge.tsx`)};`,
+  },
+];
+
+/** Pieces of the badge, each built alone (gzip is not additive: read them as orders of magnitude). */
+export const BADGE_PARTS: readonly BundleCase[] = [
+  {
+    id: 'part-presentational',
+    label: 'badge without the connected (userId) path',
+    imports: 'renderPresenceBadge + usePresenceBadgeState in a forwardRef',
+    code: [
+      `import { forwardRef } from 'react';`,
+      `import { renderPresenceBadge } from ${fromSrc('components/PresenceBadge.tsx')};`,
+      `import { usePresenceBadgeState } from ${fromSrc('components/usePresenceBadgeState.ts')};`,
+      `export const Badge = forwardRef((props, ref) => renderPresenceBadge(usePresenceBadgeState(props), ref));`,
+    ].join('\n'),
+  },
+  {
+    id: 'part-connected',
+    label: 'connected path alone (usePresenceData -> usePresence)',
+    imports: 'usePresenceData',
+    code: `export { usePresenceData } from ${fromSrc('components/usePresenceData.ts')};`,
+  },
+  {
+    id: 'part-graph',
+    label: 'Microsoft Graph states (labels and mapping)',
+    imports: 'describeGraphPresence, resolveGraphLabels',
+    code: `export { describeGraphPresence, resolveGraphLabels } from ${fromSrc('components/graphPresence.ts')};`,
+  },
+  {
+    id: 'part-labels',
+    label: 'English badge labels + formatSince',
+    imports: 'enBadge, formatSince',
+    code: `export { enBadge, formatSince } from ${fromSrc('components/labels.ts')};`,
+  },
+  {
+    id: 'part-icons',
+    label: 'icons',
+    imports: 'PresenceIcon',
+    code: `export { PresenceIcon } from ${fromSrc('components/icons.tsx')};`,
+  },
+  {
+    id: 'part-categories',
+    label: 'category table',
+    imports: 'getCategoryInfo',
+    code: `export { getCategoryInfo } from ${fromSrc('model/categories.ts')};`,
+  },
+  {
+    id: 'part-ui-context',
+    label: 'UI context (locale, labels, view)',
+    imports: 'usePresenceUi',
+    code: `export { usePresenceUi } from ${fromSrc('components/PresenceUiContext.tsx')};`,
+  },
+];
+
+function entryPlugin(code: string): Plugin {
+  return {
+    name: 'presence-bench-entry',
+    enforce: 'pre',
+    resolveId: (id) => (id.endsWith(ENTRY_ID) ? `\0${ENTRY_ID}` : null),
+    load: (id) => (id === `\0${ENTRY_ID}` ? code : null),
+  };
+}
+
+type Output = Rolldown.OutputAsset | Rolldown.OutputChunk;
+
+const gzip = (text: string | Uint8Array) => gzipSync(text, { level: 9 }).length;
+
+export async function measureCase(c: BundleCase): Promise<BundleSize> {
+  const result = await build({
+    configFile: false,
+    root: ROOT,
+    mode: 'production',
+    logLevel: 'silent',
+    publicDir: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [react(), entryPlugin(c.code)],
+    build: {
+      write: false,
+      minify: true,
+      cssMinify: true,
+      copyPublicDir: false,
+      reportCompressedSize: false,
+      lib: { entry: ENTRY_ID, formats: ['es'], fileName: 'entry', cssFileName: 'entry' },
+      rolldownOptions: { external: EXTERNAL },
+    },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]) as Array<{ output: Output[] }>;
+  let minBytes = 0;
+  let gzipBytes = 0;
+  let cssGzipBytes = 0;
+  const modules = new Map<string, number>();
+  for (const { output } of outputs) {
+    for (const file of output) {
+      if (file.type === 'chunk') {
+        minBytes += Buffer.byteLength(file.code);
+        gzipBytes += gzip(file.code);
+        for (const [id, info] of Object.entries(file.modules)) {
+          if (info.renderedLength > 0 && !id.startsWith('\0')) modules.set(id.replace(ROOT, '').replace(/^.*node_modules\//, ''), info.renderedLength);
+        }
+      } else if (file.fileName.endsWith('.css')) {
+        cssGzipBytes += gzip(file.source);
+      }
+    }
+  }
+  return {
+    id: c.id,
+    label: c.label,
+    imports: c.imports,
+    minBytes,
+    gzipBytes,
+    cssGzipBytes,
+    modules: [...modules].map(([module, renderedBytes]) => ({ module, renderedBytes })).sort((a, b) => b.renderedBytes - a.renderedBytes),
+  };
+}
+
+export async function measureBundles(): Promise<BundleResult> {
+  const cases: BundleSize[] = [];
+  for (const c of BUNDLE_CASES) cases.push(await measureCase(c));
+  // The parts follow the components' current file layout; one that no longer builds is skipped
+  // rather than failing the benchmark.
+  const badgeParts: BundleSize[] = [];
+  for (const c of BADGE_PARTS) {
+    try {
+      badgeParts.push(await measureCase(c));
+    } catch {
+      // Reported by its absence from the table.
+    }
+  }
+  const css = await measureCase({
+    id: 'stylesheet',
+    label: 'stylesheet',
+    imports: 'presence-widgets/styles.css',
+    code: `import ${fromSrc('components/presence-widgets.css')};`,
+  });
+  return { cases, badgeParts, stylesheetGzipBytes: css.cssGzipBytes };
+}

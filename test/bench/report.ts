@@ -1,0 +1,279 @@
+/** Writes BENCHMARKS.md from the results of one `npm run bench`. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { BundleResult } from './bundle';
+import type { GoalCheck } from './goals';
+import type { LocalityResult } from './node/locality';
+import type { LongSessionResult } from './node/longSession';
+import type { NetworkResult } from './node/network';
+import type { RenderResult } from './renderBench';
+import { ratio } from './stats';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGES = ['react', 'react-dom', '@tanstack/react-query', '@fluentui/react-components', 'vite', 'playwright-core', 'jsdom'];
+
+export interface MachineInfo {
+  os: string;
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  /** 1, 5 and 15 minute load averages: the machine may be shared, and timings move with load. */
+  loadAverage: number[];
+  node: string;
+  packages: Record<string, string>;
+  commit: string;
+}
+
+export interface BenchResults {
+  date: string;
+  machine: MachineInfo & { loadAverageAtEnd: number[] };
+  wallSeconds: number;
+  bundle: BundleResult | undefined;
+  render: RenderResult | undefined;
+  locality: LocalityResult | undefined;
+  network: NetworkResult | undefined;
+  longSession: LongSessionResult | undefined;
+  goals: GoalCheck[];
+  failures: string[];
+}
+
+function osName(): string {
+  try {
+    const pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1];
+    if (pretty) return `${pretty} (${platform()} ${release()} ${arch()})`;
+  } catch {
+    // Not Linux, or no os-release: the kernel line below says enough.
+  }
+  return `${platform()} ${release()} ${arch()}`;
+}
+
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+function version(pkg: string): string {
+  try {
+    return (JSON.parse(readFileSync(`${ROOT}node_modules/${pkg}/package.json`, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+export function machineInfo(): MachineInfo {
+  const cpuList = cpus();
+  return {
+    os: osName(),
+    cpu: cpuList[0]?.model.trim() ?? 'unknown',
+    cores: cpuList.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+    node: process.version,
+    packages: Object.fromEntries(PACKAGES.map((p) => [p, version(p)])),
+    commit: gitCommit(),
+  };
+}
+
+const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ms = (value: number) => n(value, 1);
+const kib = (bytes: number) => `${n(bytes / 1024, 2)} KiB`;
+const x = (value: number | undefined) => (value === undefined ? '–' : `${n(value, 2)}x`);
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+function goalValue(g: GoalCheck): string {
+  if (g.unit.startsWith('B')) return `${n(g.value)} ${g.unit}`;
+  if (g.unit === 'ms') return `${ms(g.value)} ms`;
+  return `${n(g.value)} ${g.unit}`;
+}
+
+function summary(results: BenchResults): string {
+  const rows = results.goals.map((g) => [
+    g.section,
+    g.goal,
+    goalValue(g),
+    g.reference ? `${g.reference.name}: ${g.unit === 'ms' ? ms(g.reference.value) : n(g.reference.value)}` : '–',
+    x(g.ratio),
+    g.met ? 'met' : '**not met**',
+  ]);
+  const missed = results.goals.filter((g) => !g.met);
+  const lines = [table(['part', 'goal', 'ours', 'compared with', 'ratio', 'goal'], rows)];
+  if (missed.length === 0 && results.failures.length === 0) lines.push('', 'Every goal is met.');
+  else {
+    lines.push('', '### Goals not met, and why', '');
+    for (const g of missed) lines.push(`- **${g.section}, ${g.goal}**: ${goalValue(g)}. ${g.note ?? ''}`.trimEnd());
+    for (const f of results.failures) lines.push(`- **did not run**: ${f}`);
+  }
+  return lines.join('\n');
+}
+
+function bundleSection(b: BundleResult): string {
+  const fluent = b.cases.find((c) => c.id === 'fluent-badge');
+  const rows = b.cases.map((c) => [c.label, c.imports.replace(/\|/g, '\\|'), n(c.minBytes), `${n(c.gzipBytes)} (${kib(c.gzipBytes)})`, fluent ? x(ratio(c.gzipBytes, fluent.gzipBytes)) : '–']);
+  const badge = b.cases.find((c) => c.id === 'ours-badge');
+  const inBadge = new Set((badge?.modules ?? []).map((m) => m.module));
+  const share = (p: BundleResult['badgeParts'][number]) => {
+    const inside = p.modules.filter((m) => inBadge.has(m.module)).length;
+    return inside === p.modules.length ? 'yes' : inside === 0 ? 'no' : 'partly';
+  };
+  const parts = b.badgeParts.map((p) => [p.label, p.imports, n(p.minBytes), n(p.gzipBytes), share(p)]);
+  const modules = (badge?.modules ?? []).slice(0, 12).map((m) => [m.module, n(m.renderedBytes)]);
+  return [
+    '## Bundle size',
+    '',
+    'Each case is a one-line entry built with Vite (rolldown) in production mode, minified, with `react`, `react-dom`, the JSX runtime and `@tanstack/react-query` external (an app shares them); gzip is zlib level 9. Ours is built from `src/`; `npm test` checks the same budgets on the published `dist/index.js` with size-limit (esbuild), which differs by a few per cent.',
+    '',
+    table(['case', 'imports', 'min bytes', 'gzip bytes', 'vs Fluent'], rows),
+    '',
+    b.stylesheetGzipBytes !== undefined
+      ? `Our stylesheet (\`presence-widgets/styles.css\`, every component) adds ${n(b.stylesheetGzipBytes)} B gzip, minified; Fluent's styles are inside its JS (Griffel), the bare baseline uses inline attributes.`
+      : '',
+    '',
+    '### What the badge weighs',
+    '',
+    'Each part built alone (gzip does not add up, so read these as orders of magnitude); the last column says whether its modules are in the `PresenceBadge` bundle above:',
+    '',
+    table(['part', 'imports', 'min bytes', 'gzip bytes', 'in the badge bundle'], parts),
+    '',
+    'Largest modules in the badge bundle (bytes before minification):',
+    '',
+    table(['module', 'bytes'], modules),
+  ].join('\n');
+}
+
+function renderSection(r: RenderResult): string {
+  const { ours, fluent, bare } = r.candidates;
+  const rows = (['ours', 'fluent', 'bare'] as const).map((name) => {
+    const c = r.candidates[name];
+    return [
+      { ours: 'ours: `PresenceBadge`', fluent: 'Fluent UI `PresenceBadge` in `FluentProvider`', bare: 'bare span + inline SVG' }[name],
+      `${ms(c.mountMs.median)} / ${ms(c.mountMs.p90)} (React ${ms(c.mountReactMs.median)})`,
+      `${ms(c.updateMs.median)} / ${ms(c.updateMs.p90)} (React ${ms(c.updateReactMs.median)})`,
+      `${kib(c.heapBytes.median)} / ${kib(c.heapBytes.p90)}`,
+      `${c.shown.badges} / ${c.shown.names}`,
+    ];
+  });
+  const ratios = [
+    ['ours / bare', x(ratio(ours.mountMs.median, bare.mountMs.median)), x(ratio(ours.updateMs.median, bare.updateMs.median)), x(ratio(ours.heapBytes.median, bare.heapBytes.median))],
+    ['ours / Fluent', x(ratio(ours.mountMs.median, fluent.mountMs.median)), x(ratio(ours.updateMs.median, fluent.updateMs.median)), x(ratio(ours.heapBytes.median, fluent.heapBytes.median))],
+  ];
+  return [
+    `## Render: ${n(r.options.badges)} badges in headless ${r.chromium.startsWith('1') ? 'Chromium ' : ''}${r.chromium}`,
+    '',
+    `${r.options.runs} runs per candidate after ${r.options.warmup} warm-up runs, interleaved (ours, Fluent, bare, ours, ...) in one page of a production build. ` +
+      'Mount: `flushSync(root.render(...))` of 1,000 badges cycling all 11 categories into a fresh root, then a forced style and layout (`document.body.offsetHeight`). ' +
+      'Update: the same with every badge given the next category. "React" is the median time until `flushSync` returned (render and commit), the rest is style and layout. Heap: CDP `Runtime.getHeapUsage` after two `HeapProfiler.collectGarbage`, with the badges mounted and updated, minus the same before mounting.',
+    '',
+    table(['candidate', 'mount ms (median / p90)', 'update ms (median / p90)', 'heap held (median / p90)', 'shown: role=img / distinct names'], rows),
+    '',
+    table(['ratio of medians', 'mount', 'update', 'heap'], ratios),
+  ].join('\n');
+}
+
+function localitySection(l: LocalityResult): string {
+  const rows = l.scenarios.map((s) => [
+    s.name === 'all-online' ? 'everyone signed in' : `${s.offlineUsers} of ${l.users} signed out (generated pod)`,
+    n(s.change.reads),
+    n(s.change.commits),
+    n(s.change.badgeRenders),
+    n(s.change.changedUserBadgeRenders),
+    n(s.change.changedUserBadgesShowingNewStatus),
+    `${n(s.idle.commits)} / ${n(s.idle.badgeRenders)}`,
+  ]);
+  return [
+    '## Update locality',
+    '',
+    `${n(l.badges)} connected badges (\`<PresenceBadge userId>\`) for ${n(l.users)} colleagues under one \`PresenceProvider\`, in jsdom with React's development build (its Profiler counts); each badge sits in its own \`<Profiler>\`. One user changes status on the emulated pod; the next poll round reads all ${n(l.users)} users again. React runs on its own scheduler (no \`act\`), as in an app.`,
+    '',
+    table(['pod', 'reads in the round', 'commits', 'badge renders', "the changed user's", 'showing the new status', 'round without change: commits / renders'], rows),
+  ].join('\n');
+}
+
+function networkSection(nw: NetworkResult): string {
+  const m = nw.minimum;
+  const rows = nw.runs.map((r) => [
+    String(r.tabs),
+    String(r.badgesPerUser),
+    n(r.badges),
+    n(r.ours.total),
+    `${n(r.ours.internalReads)} / ${n(r.ours.externalReads)} / ${n(r.ours.registrations)} / ${n(r.ours.ownReads)}`,
+    x(ratio(r.ours.total, m.total)),
+    n(r.ours.rateLimited),
+    n(r.naive.total),
+    `${n(r.naive.errors)} (${n(r.naive.rateLimited)} x 429)`,
+    x(ratio(r.naive.total, r.ours.total)),
+  ]);
+  return [
+    `## Network: the dashboard for ${nw.durationMs / 3_600_000} simulated hours`,
+    '',
+    `${nw.internalUsers} colleagues and ${nw.externalUsers} external contacts, each shown by 1 or 3 connected badges per tab, in 1, 2 or 5 tabs sharing one poller (in-memory tab hub), through the real provider, hooks and badges in jsdom with a virtual clock; requests counted in the emulator's ledger over [0, 2 h). ` +
+      'The peer is the naive per-component poller written around a presentational badge (Fluent has none of its own; Microsoft Graph Toolkit works this way): each badge registers its user on mount and reads it at once and every 60 s, with its own requests, each tab on its own.',
+    '',
+    `Minimum the limits allow for this freshness: ${n(m.total)} = ${n(m.internalReads)} colleague reads (one per 60 s each) + ${n(m.externalReads)} external reads (one per 5 min each, the pod's limit) + ${n(m.registrations)} registrations (interest lapses after 60 min; one request registers everyone) + ${m.ownReads} own read (to tell colleagues from external contacts).`,
+    '',
+    table(['tabs', 'badges per user', 'badges', 'ours: requests', 'colleague / external reads / registrations / own', 'ours / minimum', 'ours: 429', 'naive: requests', 'naive: errors', 'naive / ours'], rows),
+  ].join('\n');
+}
+
+function longSessionSection(s: LongSessionResult): string {
+  const row = (label: string, a: number | undefined, b: number | undefined) => [label, a === undefined ? '–' : n(a), b === undefined ? '–' : n(b)];
+  const rows = [
+    row('heap after GC (bytes)', s.start.heapBytes, s.end.heapBytes),
+    row('pending timers', s.start.pendingTimers, s.end.pendingTimers),
+    row('engine entries', s.start.engine.entries, s.end.engine.entries),
+    row('engine: retained users', s.start.engine.retained, s.end.engine.retained),
+    row('engine timers', s.start.engine.timers, s.end.engine.timers),
+    row('engine: registrations kept', s.start.engine.registrations, s.end.engine.registrations),
+    row('query cache entries', s.start.queryCacheEntries, s.end.queryCacheEntries),
+    row('DOM nodes', s.start.domNodes, s.end.domNodes),
+  ];
+  const series = s.heapByHour.filter(([, b]) => b !== undefined).map(([h, b]) => `${h} h: ${n((b ?? 0) / 1024)} KiB`);
+  return [
+    `## Long session: ${s.hours} simulated hours`,
+    '',
+    `One tab with ${s.users} users (half external) x 3 connected badges, plus a side panel that shows 10 other colleagues for half of every hour; virtual clock, ${n(s.requests)} requests in all. Readings at the same point of the hourly cycle. Heap is \`process.memoryUsage().heapUsed\` after two \`gc()\` in the Node process that runs jsdom, React, the library and the emulator (the emulator's request ledger is emptied before each reading).`,
+    '',
+    table(['', `hour ${s.start.hour}`, `hour ${s.end.hour}`], rows),
+    '',
+    `Heap by hour: ${series.join(', ')}.`,
+  ].join('\n');
+}
+
+export function writeReport(path: string, results: BenchResults, pkg: { version: string }): void {
+  const m = results.machine;
+  const parts = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` (test/bench/run.ts) on ${results.date.slice(0, 16).replace('T', ' ')} UTC in ${results.wallSeconds} s; every figure below comes from that one run. Raw figures: [test/bench/results/latest.json](test/bench/results/latest.json).`,
+    '',
+    '## Summary',
+    '',
+    summary(results),
+    '',
+    '## Machine and versions',
+    '',
+    `- Machine: ${m.os}; ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB. Load average (1/5/15 min) ${m.loadAverage.join(' / ')} at the start and ${m.loadAverageAtEnd.join(' / ')} at the end: with more runnable processes than cores the timings are noisier, which is why candidates are interleaved and only ratios are judged.`,
+    `- Node ${m.node}; Chromium ${results.render?.chromium ?? 'not run'}.`,
+    `- presence-widgets ${pkg.version} at ${m.commit}; ${Object.entries(m.packages).map(([name, v]) => `${name} ${v}`).join(', ')}.`,
+  ];
+  if (results.bundle) parts.push('', bundleSection(results.bundle));
+  if (results.render) parts.push('', renderSection(results.render));
+  if (results.locality) parts.push('', localitySection(results.locality));
+  if (results.network) parts.push('', networkSection(results.network));
+  if (results.longSession) parts.push('', longSessionSection(results.longSession));
+  parts.push(
+    '',
+    '## Reproducing',
+    '',
+    '`npm run bench` (needs Chromium at `/usr/bin/chromium` or `CHROMIUM_PATH`; no network). `BENCH_RUNS` and `BENCH_WARMUP` change the render runs; `BENCH_ONLY=bundle,network,locality,long,render` runs some parts and writes nothing. Size budgets are enforced in `npm test` by size-limit (`.size-limit.json`); timings are not, since they depend on the machine.',
+    '',
+  );
+  writeFileSync(path, parts.join('\n'));
+}
