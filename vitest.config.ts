@@ -57,6 +57,8 @@ export default defineConfig({
         test: {
           name: 'storybook',
           browser: browser(),
+          // The team dashboard renders 200 live rows and axe checks every one of them.
+          testTimeout: 30_000,
         },
       },
     ],

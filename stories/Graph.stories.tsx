@@ -3,7 +3,7 @@ import { mswLoader } from 'msw-storybook-addon/csf3';
 import type { ReactElement } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import '../src/components/presence-widgets.css';
-import { PresenceAvatar, PresenceBadge, PresenceProvider, StatusPicker } from '../src/components';
+import { PresenceAvatar, PresenceBadge, PresenceProvider, PresenceUiProvider, StatusPicker } from '../src/components';
 import { GraphPresenceProvider, useMergedPresence, type PresenceSourceState } from '../src/hooks';
 import { DEFAULT_GRAPH_USERS } from '../src/mock-pod';
 import { GRAPH_PRESENCE_STATES, toSymphonyCategory } from '../src/model';
@@ -159,7 +159,12 @@ type Story = StoryObj<typeof meta>;
 
 /** Teams' icons for every availability/activity pair of Graph's table, out of office as a marker. */
 export const AllGraphStates: Story = {
-  render: () => <AllStates />,
+  // Graph's icons come with a provider's `graph` support (PresenceProvider always brings it).
+  render: () => (
+    <PresenceUiProvider graph>
+      <AllStates />
+    </PresenceUiProvider>
+  ),
   play: async ({ canvas }) => {
     await expect(canvas.getAllByRole('img', { name: 'In a call, out of office' })).toHaveLength(1);
     await expect(canvas.getAllByRole('img', { name: 'Presenting' })).toHaveLength(1);
