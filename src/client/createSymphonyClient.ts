@@ -11,6 +11,7 @@ import {
 } from '../model';
 import { PresenceApiError, type PresenceApiErrorKind } from './PresenceApiError';
 import { createTokenSource, type TokenSource } from './createTokenSource';
+import { AbortNoticed, callFailure, exchange, raceAbort } from './exchange';
 import { parseRetryAfter } from './parseRetryAfter';
 import type { CallOptions, ListPresenceOptions, SetPresenceInput, SymphonyClient, SymphonyClientOptions } from './types';
 
@@ -45,36 +46,6 @@ interface RawResponse {
   text: string;
 }
 
-/** Marks an abort noticed by {@link raceAbort}, told apart from errors thrown by fetch itself. */
-class AbortNoticed {
-  readonly reason: unknown;
-  constructor(reason: unknown) {
-    this.reason = reason;
-  }
-}
-
-/** Stops waiting for `promise` when `signal` aborts; the work itself may continue unobserved. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(new AbortNoticed(signal.reason));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortNoticed(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /** Enough of a Response to read; custom `fetch` stand-ins may return less, which is their bug, not a TypeError of ours. */
 function isResponseLike(value: unknown): value is Response {
@@ -218,66 +189,18 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
   }
 
   function fail(kind: PresenceApiErrorKind, endpoint: Endpoint, cause: unknown, signal?: AbortSignal): PresenceApiError {
-    if (cause instanceof PresenceApiError) return cause;
-    if (cause instanceof AbortNoticed || signal?.aborted) {
-      return new PresenceApiError({
-        kind: 'aborted',
-        status: 0,
-        endpoint,
-        cause: cause instanceof AbortNoticed ? cause.reason : signal?.reason,
-      });
-    }
-    return new PresenceApiError({ kind, status: 0, endpoint, cause });
+    return callFailure(kind, endpoint, cause, signal);
   }
+
 
   /** Runs one call: token, fetch, one refresh-and-retry on 401, status mapping, body read. */
   async function request(plan: RequestPlan, signal: AbortSignal | undefined): Promise<RawResponse> {
     const { endpoint } = plan;
     if (signal?.aborted) throw fail('aborted', endpoint, new AbortNoticed(signal.reason));
 
-    let token: string | undefined;
-    const sentTokens: string[] = [];
-    if (tokens) {
-      try {
-        token = await raceAbort(tokens.current(), signal);
-      } catch (error) {
-        throw fail('unauthorized', endpoint, error, signal);
-      }
-    }
-
-    let response: Response;
-    try {
-      if (token !== undefined) sentTokens.push(token);
-      response = await send(plan, token, signal);
-      if (response.status === 401 && tokens && token !== undefined) {
-        void response.body?.cancel().catch(() => undefined);
-        try {
-          token = await raceAbort(tokens.refreshAfter(token), signal);
-        } catch (error) {
-          throw fail('unauthorized', endpoint, error, signal);
-        }
-        sentTokens.push(token);
-        response = await send(plan, token, signal);
-      }
-    } catch (error) {
-      throw fail('network', endpoint, error, signal);
-    }
-
-    let text: string;
-    try {
-      text = await raceAbort(response.text(), signal);
-    } catch (error) {
-      throw fail('network', endpoint, error, signal);
-    }
-
+    const { response, text, sentTokens, retryAfter } = await exchange(endpoint, tokens, (token) => send(plan, token, signal), signal);
     const { status } = response;
     if (status < 200 || status > 299) {
-      let retryAfter: string | null = null;
-      try {
-        retryAfter = response.headers.get('Retry-After');
-      } catch {
-        // A fetch stand-in without headers: no hint, the status still counts.
-      }
       throw new PresenceApiError({
         kind: kindForStatus(status),
         status,

@@ -11,6 +11,7 @@ import {
 } from '../../model';
 import { PresenceApiError, type PresenceApiErrorKind } from '../PresenceApiError';
 import { createTokenSource, type TokenSource } from '../createTokenSource';
+import { AbortNoticed, callFailure, exchange, raceAbort } from '../exchange';
 import { parseRetryAfter } from '../parseRetryAfter';
 import type { CallOptions } from '../types';
 import type { GraphClient, GraphClientOptions, GraphSetPreferredInput, GraphSetPresenceInput } from './types';
@@ -41,35 +42,6 @@ interface Plan {
   body?: unknown;
 }
 
-/** Marks an abort noticed while waiting, told apart from errors thrown by fetch itself. */
-class Aborted {
-  readonly reason: unknown;
-  constructor(reason: unknown) {
-    this.reason = reason;
-  }
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(new Aborted(signal.reason));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Aborted(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
 
 function kindForStatus(status: number): PresenceApiErrorKind {
   if (status === 401) return 'unauthorized';
@@ -178,68 +150,22 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   }
 
   function fail(kind: PresenceApiErrorKind, endpoint: Endpoint, cause: unknown, signal?: AbortSignal): PresenceApiError {
-    if (cause instanceof PresenceApiError) return cause;
-    if (cause instanceof Aborted || signal?.aborted) {
-      return new PresenceApiError({
-        kind: 'aborted',
-        status: 0,
-        endpoint,
-        cause: cause instanceof Aborted ? cause.reason : signal?.reason,
-      });
-    }
-    return new PresenceApiError({ kind, status: 0, endpoint, cause });
+    return callFailure(kind, endpoint, cause, signal);
   }
+
 
   async function request(plan: Plan, signal: AbortSignal | undefined): Promise<{ status: number; text: string }> {
     const { endpoint } = plan;
-    if (signal?.aborted) throw fail('aborted', endpoint, new Aborted(signal.reason));
+    if (signal?.aborted) throw fail('aborted', endpoint, new AbortNoticed(signal.reason));
     const wait = blockedUntil - now();
     if (wait > 0) {
       // status 0: nothing was sent; the caller learns how long to stay quiet.
       throw new PresenceApiError({ kind: 'rate-limited', status: 0, endpoint, retryAfterMs: wait });
     }
 
-    let token: string | undefined;
-    const sentTokens: string[] = [];
-    if (tokens) {
-      try {
-        token = await raceAbort(tokens.current(), signal);
-      } catch (error) {
-        throw fail('unauthorized', endpoint, error, signal);
-      }
-    }
-    let response: Response;
-    try {
-      if (token !== undefined) sentTokens.push(token);
-      response = await send(plan, token, signal);
-      if (response.status === 401 && tokens && token !== undefined) {
-        void response.body?.cancel().catch(() => undefined);
-        try {
-          token = await raceAbort(tokens.refreshAfter(token), signal);
-        } catch (error) {
-          throw fail('unauthorized', endpoint, error, signal);
-        }
-        sentTokens.push(token);
-        response = await send(plan, token, signal);
-      }
-    } catch (error) {
-      throw fail('network', endpoint, error, signal);
-    }
-
-    let text: string;
-    try {
-      text = typeof response.text === 'function' ? await raceAbort(response.text(), signal) : '';
-    } catch (error) {
-      throw fail('network', endpoint, error, signal);
-    }
+    const { response, text, sentTokens, retryAfter } = await exchange(endpoint, tokens, (token) => send(plan, token, signal), signal);
     const { status } = response;
     if (status < 200 || status > 299) {
-      let retryAfter: string | null = null;
-      try {
-        retryAfter = response.headers.get('Retry-After');
-      } catch {
-        // A fetch stand-in without headers: no hint, the status still counts.
-      }
       const retryAfterMs = parseRetryAfter(retryAfter, now());
       if (status === 429) blockedUntil = Math.max(blockedUntil, now() + (retryAfterMs ?? 0));
       throw new PresenceApiError({
