@@ -11,19 +11,10 @@ import react from '@vitejs/plugin-react';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { build, type Rolldown } from 'vite';
 import type { Candidate } from './render/main';
+import { chromiumLaunchOptions } from '../support/chromium';
 import { summarize, type Summary } from './stats';
 
 const PAGE_ROOT = fileURLToPath(new URL('./render/', import.meta.url));
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 export const CANDIDATES: readonly Candidate[] = ['ours', 'fluent', 'bare'];
 
 export interface RenderOptions {
@@ -106,7 +97,7 @@ async function sample(page: Page, cdp: CDPSession, candidate: Candidate, count: 
 export async function measureRender(options: RenderOptions, log: (line: string) => void): Promise<RenderResult> {
   const files = await buildPage();
   const server = await serve(files);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const page = await browser.newPage();
     const errors: string[] = [];
