@@ -20,6 +20,7 @@ import {
   LIST_MAX_LIMIT,
   REQUIRED_PRIVILEGES,
 } from './constants';
+import { checkLatency, createFaultList, type ActiveFault as ActiveFaultOf } from './faultList';
 import { deriveSeed, mulberry32, type Random } from './mulberry32';
 import type {
   LedgerEntry,
@@ -80,11 +81,7 @@ interface RouteMatch {
   readonly allow?: string;
 }
 
-interface ActiveFault {
-  readonly spec: MockPodFault;
-  readonly userId: UserId | undefined;
-  remaining: number;
-}
+type ActiveFault = ActiveFaultOf<MockPodFault, UserId>;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type LedgerDraft = Mutable<Omit<LedgerEntry, 'status' | 'time'>>;
@@ -153,11 +150,6 @@ function snapshot(u: UserRecord): MockPodUser {
 function sleep(ms: number): Promise<void> {
   // No timer at all for 0, so pods without latency work under any fake-timer setup.
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-}
-
-function checkLatency(ms: number, what: string): number {
-  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${what} must be a finite number >= 0`);
-  return ms;
 }
 
 /**
@@ -239,7 +231,7 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
   let tokenCount = 0;
 
   const faultRandom = mulberry32(deriveSeed(seed, STREAM_FAULTS));
-  let faults: ActiveFault[] = [];
+  const faults = createFaultList<MockPodRoute, MockPodFault, UserId>(toUserId, faultRandom);
 
   let ledger: LedgerEntry[] = [];
   let churnStepsApplied = 0;
@@ -318,20 +310,8 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
     subjects: readonly UserId[],
     pageIds: () => readonly UserId[],
   ): ActiveFault | undefined {
-    for (const fault of faults) {
-      const { spec } = fault;
-      if (spec.route !== undefined && spec.route !== '*' && spec.route !== route) continue;
-      if (fault.userId !== undefined) {
-        // In the pod-wide list a user can only have their entry altered, not fail the page.
-        const about = route === 'listAll' ? (shortCircuits(spec) ? [] : pageIds()) : subjects;
-        if (!about.includes(fault.userId)) continue;
-      }
-      if (spec.probability !== undefined && faultRandom() >= spec.probability) continue;
-      fault.remaining -= 1;
-      if (fault.remaining <= 0) faults = faults.filter((f) => f !== fault);
-      return fault;
-    }
-    return undefined;
+    // In the pod-wide list a user can only have their entry altered, not fail the page.
+    return faults.take(route, (spec) => (route === 'listAll' ? (shortCircuits(spec) ? [] : pageIds()) : subjects));
   }
 
   function faultResponse(spec: MockPodFault): MockPodResponse {
@@ -571,26 +551,7 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
     set latencyMs(ms: number) {
       latencyMs = checkLatency(ms, 'latencyMs');
     },
-    faults: {
-      add(spec) {
-        if (spec.latencyMs !== undefined) checkLatency(spec.latencyMs, 'fault latencyMs');
-        const fault: ActiveFault = {
-          spec: Object.freeze({ ...spec }),
-          userId: spec.userId === undefined ? undefined : toUserId(spec.userId),
-          remaining: spec.times ?? Infinity,
-        };
-        if (fault.remaining > 0) faults.push(fault);
-        return () => {
-          faults = faults.filter((f) => f !== fault);
-        };
-      },
-      clear() {
-        faults = [];
-      },
-      list() {
-        return faults.map((f) => Object.freeze({ ...f.spec, times: f.remaining }));
-      },
-    },
+    faults: faults.api,
     handle,
     advance() {
       tick();

@@ -13,6 +13,7 @@ import {
   type GraphPresencePair,
   type GraphUserId,
 } from '../../model';
+import { checkLatency, createFaultList, type ActiveFault as ActiveFaultOf } from '../faultList';
 import { deriveSeed, mulberry32 } from '../mulberry32';
 import { headerValue, splitRequest } from '../wire';
 import type {
@@ -89,11 +90,7 @@ interface TokenInfo {
   readonly appId: GraphUserId;
 }
 
-interface ActiveFault {
-  readonly spec: MockGraphFault;
-  readonly userId: GraphUserId | undefined;
-  remaining: number;
-}
+type ActiveFault = ActiveFaultOf<MockGraphFault, GraphUserId>;
 
 interface Computed extends GraphPresencePair {
   readonly outOfOffice: boolean;
@@ -111,11 +108,6 @@ const ok = (): MockGraphResponse => ({ status: 200, headers: {}, bodyText: '' })
 
 function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-}
-
-function checkLatency(ms: number, what: string): number {
-  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${what} must be a finite number >= 0`);
-  return ms;
 }
 
 function checkThrottle(throttle: MockGraphThrottle | false): MockGraphThrottle | false {
@@ -214,7 +206,7 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
   const users = new Map<GraphUserId, UserRecord>();
   const tokens = new Map<string, TokenInfo>();
   const requestTimes = new Map<GraphUserId, number[]>();
-  let faults: ActiveFault[] = [];
+  const faults = createFaultList<MockGraphRoute, MockGraphFault, GraphUserId>(toGraphUserId, faultRandom);
   let ledger: MockGraphLedgerEntry[] = [];
   let tokenCount = 0;
 
@@ -359,16 +351,7 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
   const shortCircuits = (f: MockGraphFault): boolean => f.status !== undefined || f.body !== undefined;
 
   function takeFault(route: MockGraphRoute, subjects: readonly string[]): ActiveFault | undefined {
-    for (const fault of faults) {
-      const { spec } = fault;
-      if (spec.route !== undefined && spec.route !== '*' && spec.route !== route) continue;
-      if (fault.userId !== undefined && !subjects.includes(fault.userId)) continue;
-      if (spec.probability !== undefined && faultRandom() >= spec.probability) continue;
-      fault.remaining -= 1;
-      if (fault.remaining <= 0) faults = faults.filter((f) => f !== fault);
-      return fault;
-    }
-    return undefined;
+    return faults.take(route, () => subjects as readonly GraphUserId[]);
   }
 
   function faultResponse(spec: MockGraphFault): MockGraphResponse {
@@ -578,26 +561,7 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
     set throttle(value: MockGraphThrottle | false) {
       throttle = checkThrottle(value);
     },
-    faults: {
-      add(spec) {
-        if (spec.latencyMs !== undefined) checkLatency(spec.latencyMs, 'fault latencyMs');
-        const fault: ActiveFault = {
-          spec: Object.freeze({ ...spec }),
-          userId: spec.userId === undefined ? undefined : toGraphUserId(spec.userId),
-          remaining: spec.times ?? Infinity,
-        };
-        if (fault.remaining > 0) faults.push(fault);
-        return () => {
-          faults = faults.filter((f) => f !== fault);
-        };
-      },
-      clear() {
-        faults = [];
-      },
-      list() {
-        return faults.map((f) => Object.freeze({ ...f.spec, times: f.remaining }));
-      },
-    },
+    faults: faults.api,
     handle,
     getUser(id) {
       const parsed = parseGraphUserId(id);
