@@ -2,7 +2,7 @@ import type { ReactElement } from 'react';
 import type { PresenceGlyph } from '../model';
 
 /** Every shape an icon can take: the presence glyphs plus the two non-data states. */
-export type IconGlyph = PresenceGlyph | 'loading' | 'error';
+export type IconGlyph = PresenceGlyph | 'loading' | 'error' | 'hidden';
 
 /*
  * Each glyph is a disc in the tone colour (`currentColor`) with one mark in the surface colour,
@@ -20,6 +20,8 @@ const MARKS: Readonly<Record<IconGlyph, string>> = {
   circle: '',
   unknown: 'M12 12a4 4 0 1 1 6 3.5c-1.2.7-2 1.3-2 2.5v.5m0 4.5v0',
   error: 'M16 8v9m0 6v0',
+  // Forbidden or not found: a slashed disc, told apart from the "?" of an unknown value.
+  hidden: 'M10 22L22 10',
   // Open shapes in the tone colour, without a disc.
   ring: 'M16 3a13 13 0 1 0 0 26a13 13 0 1 0 0-26',
   loading: 'M16 3a13 13 0 1 0 13 13',

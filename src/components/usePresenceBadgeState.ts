@@ -129,7 +129,8 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
   const { labels, view } = ui;
   const status = statusProp ?? 'ready';
 
-  let glyph: IconGlyph = status === 'loading' || status === 'error' ? status : 'unknown';
+  let glyph: IconGlyph =
+    status === 'loading' || status === 'error' ? status : status === 'ready' ? 'unknown' : 'hidden';
   let tone: PresenceTone = 'unknown';
   let label: string;
   let category: PresenceCategory | undefined;

@@ -73,8 +73,8 @@ describe('PresenceBadge', () => {
   });
 
   it('gives every glyph its own shape', () => {
-    const glyphs: IconGlyph[] = ['check', 'clock', 'cross', 'sign', 'phone', 'circle', 'ring', 'unknown', 'loading', 'error'];
-    const statuses: Record<string, PresenceStatus> = { loading: 'loading', error: 'error' };
+    const glyphs: IconGlyph[] = ['check', 'clock', 'cross', 'sign', 'phone', 'circle', 'ring', 'unknown', 'loading', 'error', 'hidden'];
+    const statuses: Record<string, PresenceStatus> = { loading: 'loading', error: 'error', hidden: 'forbidden' };
     const categoryFor = (g: IconGlyph): PresenceCategory | undefined => ROWS.find((r) => r.glyph === g)?.category;
     const shapes = glyphs.map((g) => {
       const { container, unmount } = render(
@@ -131,8 +131,8 @@ describe('PresenceBadge', () => {
     it.each([
       { status: 'loading', label: 'Loading status', glyph: 'loading' },
       { status: 'error', label: 'Status unavailable', glyph: 'error' },
-      { status: 'forbidden', label: 'Status hidden', glyph: 'unknown' },
-      { status: 'not-found', label: 'User not found', glyph: 'unknown' },
+      { status: 'forbidden', label: 'Status hidden', glyph: 'hidden' },
+      { status: 'not-found', label: 'User not found', glyph: 'hidden' },
     ] as const)('$status: "$label" with the $glyph glyph, hiding the category', ({ status, label, glyph }) => {
       render(<PresenceBadge status={status} category="AVAILABLE" showSince timestamp={0} />);
       const badge = screen.getByRole('img', { name: label });
