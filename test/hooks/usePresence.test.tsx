@@ -193,3 +193,32 @@ describe('presenceQueries', () => {
     expect(readsOf(pod, internal[3]!)).toHaveLength(1);
   });
 });
+
+describe('usePresence local', () => {
+  it('reads with ?local=true: external users come back OFFLINE with no registration and no budget spent', async () => {
+    const pod = setupPod();
+    const { internal, external } = usersOf(pod);
+    function Local({ id }: { id: string }) {
+      const q = usePresence(id, { local: true });
+      return <span data-testid={`l-${id}`}>{q.data?.category ?? 'loading'}</span>;
+    }
+    renderWithPod(
+      pod,
+      <>
+        <Local id={internal[0]!} />
+        <Local id={external[0]!} />
+        <Local id={external[0]!} />
+      </>,
+    );
+    await flush();
+    for (const el of screen.getAllByTestId(`l-${external[0]}`)) expect(el.textContent).toBe('OFFLINE');
+    expect(screen.getByTestId(`l-${internal[0]}`).textContent).toBe(pod.getUser(internal[0]!)!.category);
+    await flush(3 * MINUTE);
+    const externalReads = readsOf(pod, external[0]!);
+    expect(externalReads.every((e) => e.url.includes('local=true'))).toBe(true);
+    // One request per minute for the user, however many components show them.
+    expect(externalReads).toHaveLength(4);
+    expect(pod.ledger.filter((e) => e.route === 'register')).toHaveLength(0);
+    expect(budgetViolations(pod)).toEqual([]);
+  });
+});
