@@ -1,6 +1,6 @@
-import { useQueries } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
-import type { UserId, UserIdInput } from '../model';
+import { tenantOf, type Presence, type UserId, type UserIdInput } from '../model';
 import { usePresenceSync } from './PresenceContext';
 import { presenceQueries } from './presenceQueries';
 import { resolveKey, toView, type PresenceView } from './usePresence';
@@ -22,7 +22,18 @@ export interface UsePresencesResult {
 export interface UsePresencesOptions {
   /** Set to false to neither read nor poll. @default true */
   enabled?: boolean | undefined;
+  /**
+   * `'pod'`: read the pod's own users with the paged pod-wide listing (`GET /v2/users/presence`,
+   * one request per 5,000 users per refresh) instead of one request per user; external users are
+   * still read one by one within their budget. Where the session may not call it (or it fails),
+   * every user is read one by one. Users the listing leaves out are inactive and get no entry in
+   * `data`.
+   * @default 'users'
+   */
+  source?: 'users' | 'pod' | undefined;
 }
+
+const POD_LIST_KEY = ['presence-widgets', 'presence', 'pod-list'] as const;
 
 /**
  * Many users at once, for rosters and dashboards. The result is one object, stable while nothing
@@ -46,24 +57,51 @@ export function usePresences(userIds: readonly UserIdInput[], options: UsePresen
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [signature, sync]);
 
+  const podMode = options.source === 'pod';
+  const list = useQuery({
+    queryKey: POD_LIST_KEY,
+    queryFn: ({ signal }): Promise<Presence[]> => sync.client.listAllPresence({ signal }),
+    enabled: enabled && podMode,
+    staleTime: sync.options.internalIntervalMs,
+    refetchInterval: sync.options.internalIntervalMs,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+    retry: false,
+  });
+  // The listing holds the pod's own users only, so it also tells which tenant is home.
+  const listed = useMemo(() => new Map((list.data ?? []).map((p) => [p.userId, p])), [list.data]);
+  const firstListed = list.data?.[0];
+  const homeTenant = firstListed ? tenantOf(firstListed.userId) : undefined;
+  // Without the listing (no right to call it, or it failed) every user is read one by one.
+  const useList = podMode && !(list.isError && !list.data);
+  const fromList = (id: UserId) => useList && homeTenant !== undefined && tenantOf(id) === homeTenant;
+  const engineIds = useList ? ids.filter((id) => homeTenant !== undefined && !fromList(id)) : ids;
+  const engineSignature = engineIds.join(',');
+
   useEffect(() => {
     if (!enabled) return undefined;
-    const releases = ids.map((id) => sync.retain(id));
+    const releases = engineIds.map((id) => sync.retain(id));
     return () => releases.forEach((release) => release());
-  }, [sync, ids, enabled]);
+    // The signature stands for the id list, which is rebuilt every render in pod mode.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [sync, engineSignature, enabled]);
 
   return useQueries({
-    queries: ids.map((id) => ({ ...presenceQueries.byKey(id), enabled })),
+    queries: engineIds.map((id) => ({ ...presenceQueries.byKey(id), enabled })),
     combine: (results) => {
       const data = new Map<UserId, PresenceView>();
       const errors = new Map<UserId, Error>();
-      let isPending = false;
+      let isPending = useList && list.isPending && enabled;
       results.forEach((result, i) => {
-        const id = ids[i]!;
+        const id = engineIds[i]!;
         if (result.data) data.set(id, toView(sync, id, result.data));
         if (result.error) errors.set(id, result.error);
         if (result.isPending && !result.error) isPending = true;
       });
+      for (const id of ids) {
+        const presence = fromList(id) ? listed.get(id) : undefined;
+        if (presence) data.set(id, { ...presence, isExternal: false });
+      }
       return { data, errors, invalid, isPending };
     },
   });

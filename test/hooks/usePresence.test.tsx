@@ -222,3 +222,45 @@ describe('usePresence local', () => {
     expect(budgetViolations(pod)).toEqual([]);
   });
 });
+
+describe('usePresences source pod', () => {
+  it('reads the pod own users with the pod-wide listing and external users one by one', async () => {
+    const pod = setupPod();
+    const { internal, external } = usersOf(pod);
+    const ids = [...internal.slice(0, 30), ...external.slice(0, 3)];
+    let last: ReturnType<typeof usePresences> | undefined;
+    function Roster() {
+      last = usePresences(ids, { source: 'pod' });
+      return <span data-testid="n">{last.data.size}</span>;
+    }
+    renderWithPod(pod, <Roster />);
+    await flush(2 * SECOND);
+    await flush(3 * MINUTE);
+    // Internal users come from the listing: no per-user reads for them.
+    for (const id of internal.slice(0, 30)) expect(readsOf(pod, id)).toHaveLength(0);
+    const lists = pod.ledger.filter((e) => e.route === 'listAll');
+    expect(lists.length).toBeGreaterThanOrEqual(4);
+    expect(lists.length).toBeLessThanOrEqual(5);
+    for (const id of external.slice(0, 3)) expect(last!.data.get(id as UserId)?.isExternal).toBe(true);
+    const listedInternal = internal.slice(0, 30).filter((id) => last!.data.has(id as UserId));
+    expect(listedInternal.length).toBeGreaterThan(20);
+    for (const id of listedInternal) expect(last!.data.get(id as UserId)?.category).toBe(pod.getUser(id)!.category);
+    expect(budgetViolations(pod)).toEqual([]);
+  });
+
+  it('falls back to one read per user when the session may not list the pod', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    pod.faults.add({ route: 'listAll', status: 403 });
+    let last: ReturnType<typeof usePresences> | undefined;
+    function Roster() {
+      last = usePresences(internal.slice(0, 5), { source: 'pod' });
+      return null;
+    }
+    renderWithPod(pod, <Roster />);
+    await flush(2 * SECOND);
+    await flush(2 * SECOND);
+    expect(last!.data.size).toBe(5);
+    for (const id of internal.slice(0, 5)) expect(readsOf(pod, id)).toHaveLength(1);
+  });
+});
