@@ -20,6 +20,7 @@ import {
   LIST_MAX_LIMIT,
   REQUIRED_PRIVILEGES,
 } from './constants';
+import { ledgerStats } from './ledgerStats';
 import { checkLatency, createFaultList, type ActiveFault as ActiveFaultOf } from './faultList';
 import { deriveSeed, mulberry32, type Random } from './mulberry32';
 import type {
@@ -610,13 +611,7 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
       return ledger.filter((e) => e.route === 'register' && (id === undefined || (e.userIds ?? []).includes(id)));
     },
     stats(): MockPodStats {
-      const byRoute: Partial<Record<MockPodRoute | 'unknown', number>> = {};
-      const byStatus: Record<number, number> = {};
-      for (const e of ledger) {
-        byRoute[e.route] = (byRoute[e.route] ?? 0) + 1;
-        byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
-      }
-      return { requests: ledger.length, byRoute, byStatus };
+      return ledgerStats(ledger);
     },
   };
   return pod;

@@ -13,6 +13,7 @@ import {
   type GraphPresencePair,
   type GraphUserId,
 } from '../../model';
+import { ledgerStats } from '../ledgerStats';
 import { checkLatency, createFaultList, type ActiveFault as ActiveFaultOf } from '../faultList';
 import { deriveSeed, mulberry32 } from '../mulberry32';
 import { headerValue, splitRequest } from '../wire';
@@ -371,12 +372,15 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
     return users.get(id) ?? graphError(404, 'NotFound', 'User not found');
   }
 
-  function mayWrite(token: TokenInfo, user: UserRecord): MockGraphResponse | undefined {
+  /** The target user of a write, or the answer refusing it. */
+  function writableUser(match: RouteMatch, token: TokenInfo): UserRecord | MockGraphResponse {
+    const user = targetUser(match);
+    if ('status' in user) return user;
     // Delegated permissions act for the signed-in user only.
     if (token.userId !== undefined && token.userId !== user.id) {
       return graphError(403, 'Forbidden', 'Delegated tokens may only change the signed-in user\'s presence');
     }
-    return undefined;
+    return user;
   }
 
   function route(match: RouteMatch, token: TokenInfo, bodyText: string, now: number): MockGraphResponse {
@@ -405,10 +409,8 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
         return json({ value });
       }
       case 'setPresence': {
-        const user = targetUser(match);
+        const user = writableUser(match, token);
         if ('status' in user) return user;
-        const denied = mayWrite(token, user);
-        if (denied) return denied;
         const body = readBody(bodyText);
         if (!body) return graphError(400, 'BadRequest', 'Malformed JSON body');
         const { sessionId, availability, activity, expirationDuration } = body;
@@ -431,10 +433,8 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
         return ok();
       }
       case 'clearPresence': {
-        const user = targetUser(match);
+        const user = writableUser(match, token);
         if ('status' in user) return user;
-        const denied = mayWrite(token, user);
-        if (denied) return denied;
         const sessionId = readBody(bodyText)?.sessionId;
         if (typeof sessionId !== 'string' || parseGraphUserId(sessionId) !== token.appId) {
           return graphError(400, 'BadRequest', 'sessionId must be the id of the calling application');
@@ -443,10 +443,8 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
         return ok();
       }
       case 'setPreferred': {
-        const user = targetUser(match);
+        const user = writableUser(match, token);
         if ('status' in user) return user;
-        const denied = mayWrite(token, user);
-        if (denied) return denied;
         const body = readBody(bodyText);
         if (!body) return graphError(400, 'BadRequest', 'Malformed JSON body');
         const { availability, activity, expirationDuration } = body;
@@ -464,10 +462,8 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
         return ok();
       }
       case 'clearPreferred': {
-        const user = targetUser(match);
+        const user = writableUser(match, token);
         if ('status' in user) return user;
-        const denied = mayWrite(token, user);
-        if (denied) return denied;
         user.preferred = undefined;
         return ok();
       }
@@ -610,13 +606,7 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
       ledger = [];
     },
     stats() {
-      const byRoute: Partial<Record<MockGraphRoute | 'unknown', number>> = {};
-      const byStatus: Record<number, number> = {};
-      for (const e of ledger) {
-        byRoute[e.route] = (byRoute[e.route] ?? 0) + 1;
-        byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
-      }
-      return { requests: ledger.length, byRoute, byStatus };
+      return ledgerStats(ledger);
     },
   };
   return graph;
