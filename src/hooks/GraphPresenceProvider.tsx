@@ -1,6 +1,7 @@
-import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { SymphonyClient } from '../client';
 import { PresenceSync, type PresenceSyncConfig } from '../sync';
+import { usePresenceEngine } from './usePresenceEngine';
 
 /** What {@link GraphPresenceProvider} hands down. */
 export interface GraphPresenceContextValue {
@@ -23,9 +24,6 @@ export interface GraphPresenceProviderProps {
   children?: ReactNode;
 }
 
-// StrictMode unmounts and remounts at once; destroying on the next tick (cancelled by the
-// remount) keeps one engine alive, as PresenceProvider does.
-const pendingDestroy = new WeakMap<PresenceSync, ReturnType<typeof setTimeout>>();
 
 /**
  * Provides a second presence source, Microsoft Graph, next to a `PresenceProvider` for Symphony.
@@ -36,31 +34,7 @@ const pendingDestroy = new WeakMap<PresenceSync, ReturnType<typeof setTimeout>>(
  * and component then works on Graph as it does on Symphony.
  */
 export function GraphPresenceProvider({ client, options, children }: GraphPresenceProviderProps) {
-  const [engine, setEngine] = useState(() => new PresenceSync(client, options));
-  useEffect(() => {
-    // A new client (or a remount after destroy) needs a new engine.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    if (engine.client !== client || engine.isDestroyed) setEngine(new PresenceSync(client, options));
-    // Options are read once per engine, as in PresenceProvider.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, engine]);
-
-  useEffect(() => {
-    const timer = pendingDestroy.get(engine);
-    if (timer) clearTimeout(timer);
-    pendingDestroy.delete(engine);
-    engine.start();
-    return () => {
-      pendingDestroy.set(
-        engine,
-        setTimeout(() => {
-          pendingDestroy.delete(engine);
-          engine.destroy();
-        }, 0),
-      );
-    };
-  }, [engine]);
-
+  const engine = usePresenceEngine(client, () => new PresenceSync(client, options));
   const value = useMemo(() => ({ sync: engine }), [engine]);
   return <GraphPresenceContext.Provider value={value}>{children}</GraphPresenceContext.Provider>;
 }

@@ -4,6 +4,7 @@ import type { SymphonyClient } from '../client';
 import { PresenceSync, createBroadcastCoordinator, type PresenceSyncConfig } from '../sync';
 import { PresenceContext, type PresenceDisplayOptions } from './PresenceContext';
 import { attachPresenceSync, getPresenceSync, presenceQueryKey } from './presenceQueries';
+import { usePresenceEngine } from './usePresenceEngine';
 
 export interface PresenceProviderProps extends PresenceDisplayOptions {
   /** The Symphony client the engine reads and writes through. */
@@ -28,9 +29,6 @@ function createEngine(client: SymphonyClient, options: PresenceSyncConfig | unde
   return new PresenceSync(client, { ...options, coordinator });
 }
 
-// StrictMode unmounts and remounts at once; destroying on the next tick (cancelled by the
-// remount) keeps one engine alive instead of leaving a destroyed one in use.
-const pendingDestroy = new WeakMap<PresenceSync, ReturnType<typeof setTimeout>>();
 
 /**
  * Provides presence to the hooks and components below. Works inside the app's own
@@ -42,19 +40,9 @@ export function PresenceProvider(props: PresenceProviderProps) {
   const [own] = useState(() => (given || outer ? undefined : new QueryClient()));
   const queryClient = given ?? outer ?? own!;
 
-  const [engine, setEngine] = useState(() => createEngine(client, options, crossTab));
-  useEffect(() => {
-    // Replacing the engine is the point of this effect: a new client needs a new engine.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    if (engine.client !== client || engine.isDestroyed) setEngine(createEngine(client, options, crossTab));
-    // Options are read once per engine: a new client (or a remount) applies new ones.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, engine]);
+  const engine = usePresenceEngine(client, () => createEngine(client, options, crossTab));
 
   useEffect(() => {
-    const timer = pendingDestroy.get(engine);
-    if (timer) clearTimeout(timer);
-    pendingDestroy.delete(engine);
     const detach = attachPresenceSync(queryClient, engine);
     const unsubscribe = engine.subscribe((event) => {
       if (event.type === 'presence') {
@@ -65,17 +53,9 @@ export function PresenceProvider(props: PresenceProviderProps) {
         void queryClient.refetchQueries({ queryKey: presenceQueryKey(event.key), exact: true }, { cancelRefetch: false });
       }
     });
-    engine.start();
     return () => {
       unsubscribe();
       detach();
-      pendingDestroy.set(
-        engine,
-        setTimeout(() => {
-          pendingDestroy.delete(engine);
-          engine.destroy();
-        }, 0),
-      );
     };
   }, [engine, queryClient]);
 
