@@ -16,6 +16,7 @@
  * on the reports the negative controls caused.
  */
 import { chromiumLaunchOptions } from '../support/chromium';
+import { waitUntil } from '../support/waitUntil';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -74,18 +75,6 @@ declare global {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
-/** Polls `check` every 50 ms until it returns something other than `undefined` or `false`. */
-async function waitUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined | false> | T | undefined | false) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((done, fail) => {

@@ -6,6 +6,7 @@
  * steady state, then the leader's tab closes, then a leader freezes and has its lock stolen.
  */
 import { chromiumLaunchOptions } from '../support/chromium';
+import { sleep, waitUntil } from '../support/waitUntil';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,18 +28,6 @@ const INTERNAL_INTERVAL_MS = 10_000;
 /** Send time (browser) and receipt time (pod) differ by the request's latency. */
 const JITTER_MS = 500;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` every 100 ms until it returns something other than `undefined` or `false`. */
-async function waitUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined | false> | T | undefined | false) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 let pod: MockPod;
 let podServer: MockPodServer | undefined;
