@@ -21,6 +21,7 @@ export {
   signMockUserJwt,
   type MockUserJwtOptions,
 } from './mockPodIdentity';
+export { ALL_ASSUMPTIONS_OFF, POD_RULES, type MockPodAssumptions, type PodRule } from './podRules';
 export { createMockPodHandlers, type MockPodHandlersOptions } from './mswHandlers';
 export type {
   LedgerEntry,
