@@ -63,6 +63,12 @@ export interface PresenceProxyOptions {
    * @default 3600000
    */
   registrationTtlMs?: number | undefined;
+  /**
+   * Most registration requests one session may make in a minute (429 with `Retry-After` above).
+   * The sync engine sends a handful per hour; a flood is a script, not a dashboard.
+   * @default 60
+   */
+  maxRegistrationsPerMinute?: number | undefined;
   /** How long the session user's tenant, once learned, is cached. @default 43200000 (12 h) */
   tenantTtlMs?: number | undefined;
   /**
@@ -284,6 +290,7 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
   const gapMs = Math.max(EXTERNAL_READ_GAP_MS, positive(options.externalReadGapMs, EXTERNAL_READ_GAP_MS, 'externalReadGapMs'));
   const registrationTtlMs = positive(options.registrationTtlMs, INTEREST_TTL_MS, 'registrationTtlMs');
   const tenantTtlMs = positive(options.tenantTtlMs, 12 * 60 * 60_000, 'tenantTtlMs');
+  const maxRegistrationsPerMinute = Math.floor(positive(options.maxRegistrationsPerMinute, 60, 'maxRegistrationsPerMinute'));
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => normalizeOrigin(o, 'allowedOrigins')));
   if (options.clientOrigin !== undefined) allowedOrigins.add(normalizeOrigin(options.clientOrigin, 'clientOrigin'));
   const exposed = new Set([...DEFAULT_EXPOSED, ...(options.exposeHeaders ?? []).map((h) => h.toLowerCase())]);
@@ -550,15 +557,31 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
       }
     }
     const answer = await callPod(p, token, request, request.signal, 'getUser');
-    // A failed call keeps its claim: the pod may have counted the read before the answer was lost.
-    if (isFailure(answer)) return answer.failure();
-    if (claimId !== undefined && UNCOUNTED_STATUSES.has(answer.status)) {
-      await store.releaseRead(sessionKey, userId, claimId).catch((error: unknown) => report(error, 'getUser'));
+    if (claimId !== undefined) {
+      if (!isFailure(answer) && UNCOUNTED_STATUSES.has(answer.status)) {
+        await store.releaseRead(sessionKey, userId, claimId).catch((error: unknown) => report(error, 'getUser'));
+      } else {
+        // The pod counts a read when it handles it, which may be long after the claim: the gap
+        // starts again now. A failed call counts too: the pod may have read before the answer was lost.
+        await store.renewRead(sessionKey, userId, claimId, now(), gapMs).catch((error: unknown) => report(error, 'getUser'));
+      }
     }
+    if (isFailure(answer)) return answer.failure();
     return relay(answer, token);
   }
 
   async function register(p: Plan, sessionKey: string, token: string, request: Request): Promise<Response> {
+    try {
+      const slot = await store.takeRegistration(sessionKey, now(), maxRegistrationsPerMinute, 60_000);
+      if (!slot.ok) {
+        return problem(429, `This session may register interest at most ${maxRegistrationsPerMinute} times a minute`, {
+          'retry-after': String(Math.max(1, Math.ceil(slot.retryAfterMs / 1000))),
+        });
+      }
+    } catch (error) {
+      report(error, 'register');
+      return problem(503, 'Presence guard unavailable', { 'retry-after': '5' });
+    }
     const sentAt = now();
     const answer = await callPod(p, token, request, request.signal, 'register');
     if (isFailure(answer)) return answer.failure();
