@@ -501,7 +501,8 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
     for (const [name, value] of Object.entries(LOCKED_DOWN)) headers.set(name, value);
     if (NULL_BODY_STATUSES.has(answer.status)) return new Response(null, { status: answer.status, headers });
     const contentType = answer.headers.get('content-type');
-    const json = isJsonType(contentType);
+    // Declared JSON is not enough: a JSON-typed HTML page or stack trace is replaced as well.
+    const json = isJsonType(contentType) && parseJson(answer.text) !== undefined;
     if (answer.status >= 500 || (!json && answer.text !== '')) {
       report(new PodAnswerError(answer.status, contentType, redactor.redact(answer.text.slice(0, 2048))), route);
       // A 2xx that is not JSON is no presence answer: the browser gets a 502 rather than HTML.

@@ -31,6 +31,8 @@ describe('what the pod says does not reach the browser verbatim', () => {
     ['a 200 with no content type', 200, '', '<svg onload=alert(1)>', 502],
     ['a 404 HTML page from a gateway', 404, 'text/html; charset=utf-8', '<h1>Not found on pod-internal-07</h1>', 404],
     ['a 403 XML body', 403, 'application/xml', '<error><host>pod-internal-07</host></error>', 403],
+    ['a 200 HTML page declared as JSON', 200, 'application/json', '<html><script>alert(1)</script></html>', 502],
+    ['a 400 stack trace declared as JSON', 400, 'application/json', JAVA_TRACE, 400],
   ])('%s becomes {code, message}, and the details go to onError', async (_name, status, type, body, expected) => {
     const { proxy, onError } = behind(() => new Response(body, { status, headers: type ? { 'content-type': type } : {} }));
     const response = await proxy(browserRequest('/v2/user/presence'));

@@ -28,7 +28,8 @@ export function rawHttp(port: number, request: string | Buffer, options: { timeo
       done = true;
       clearTimeout(timer);
       if (writer) clearInterval(writer);
-      const text = Buffer.concat(chunks).toString('latin1');
+      // Interim answers (100 Continue) come before the real one.
+      const text = Buffer.concat(chunks).toString('latin1').replace(/^(HTTP\/1\.[01] 1\d\d[^\r]*\r\n(?:[^\r]+\r\n)*\r\n)+/, '');
       const split = text.indexOf('\r\n\r\n');
       const head = split === -1 ? text : text.slice(0, split);
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
