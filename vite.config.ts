@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import dts from 'vite-plugin-dts';
+import type { Plugin } from 'vite';
 
 const external = [
   'react',
@@ -29,9 +30,31 @@ function withJsExtensions(filePath: string, content: string): { filePath: string
   return { filePath, content: fixed };
 }
 
+/** The per-component stylesheets, published as `presence-widgets/styles/<name>.css`. */
+const COMPONENT_STYLESHEETS = ['base', 'badge', 'avatar', 'picker'] as const;
+
+/**
+ * Copies the per-component stylesheets to dist/styles/ as they are. dist/presence-widgets.css
+ * (`styles.css`) is Vite's own output: src/index imports src/components/presence-widgets.css,
+ * whose @imports of these same files Vite inlines, so the two can never disagree.
+ */
+function componentStylesheets(): Plugin {
+  return {
+    name: 'presence-widgets:component-stylesheets',
+    apply: 'build',
+    generateBundle() {
+      for (const name of COMPONENT_STYLESHEETS) {
+        const file = resolve(import.meta.dirname, `src/components/styles/${name}.css`);
+        this.addWatchFile(file);
+        this.emitFile({ type: 'asset', fileName: `styles/${name}.css`, source: readFileSync(file, 'utf8') });
+      }
+    },
+  };
+}
+
 // Library build: one ESM file per public entry, declarations beside them.
 export default defineConfig({
-  plugins: [react(), dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', beforeWriteFile: withJsExtensions })],
+  plugins: [react(), componentStylesheets(), dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', beforeWriteFile: withJsExtensions })],
   publicDir: false,
   build: {
     copyPublicDir: false,

@@ -113,6 +113,22 @@ function runAttw(tarballPath, pkg, dir) {
   return Object.keys(report.analysis.entrypoints ?? {}).length;
 }
 
+/**
+ * Stylesheet entries must work as they are: from a plain <link>, a bundler, or a CSP page that
+ * allows only 'self'. An @import left in them would need resolving (and a second request).
+ */
+function checkStylesheets(pkg, packedFiles) {
+  const targets = exportTargets(pkg).filter((target) => target.endsWith('.css'));
+  for (const target of targets) {
+    const path = target.slice(2);
+    if (!packedFiles.has(path)) fail(`${path} is exported but not in the tarball`);
+    const text = readFileSync(join(root, path), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    if (/@import\b/.test(text)) fail(`${path} still has an @import`);
+    if (!/\.pw-[\w-]+/.test(text)) fail(`${path} holds no pw-* rule`);
+  }
+  return targets.length;
+}
+
 async function main() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const missing = exportTargets(pkg).filter((target) => !existsSync(join(root, target)));
@@ -121,13 +137,14 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'check-package-'));
   try {
     const tarball = pack(dir);
+    const stylesheets = checkStylesheets(pkg, new Set(tarball.files.map((file) => file.path)));
     const publintResult = await runPublint(tarball.path);
     if (publintResult.errors > 0) fail(`publint found ${publintResult.errors} error(s)`);
     const entrypoints = runAttw(tarball.path, pkg, dir);
     const kib = (tarball.size / 1024).toFixed(1);
     const notes = publintResult.suggestions > 0 ? ` (${publintResult.suggestions} suggestion(s))` : '';
     console.log(
-      `package: publint ok${notes}, attw ok (${entrypoints} entrypoints), ${kib} KiB packed, ${tarball.entryCount} files`,
+      `package: publint ok${notes}, attw ok (${entrypoints} entrypoints), ${stylesheets} stylesheets, ${kib} KiB packed, ${tarball.entryCount} files`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
