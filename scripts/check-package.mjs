@@ -129,6 +129,41 @@ function checkStylesheets(pkg, packedFiles) {
   return targets.length;
 }
 
+/** The README's Quick start imports, as an app bundles them. */
+const QUICK_START = "export { createSymphonyClient, PresenceProvider, PresenceBadge, StatusPicker, usePresence } from './dist/index.js';";
+
+/**
+ * Symphony-only apps must not ship Microsoft Graph code: bundles the Quick start from dist/ with
+ * Vite (tree-shaking as an app's production build does) and fails on any Graph module in it.
+ * Graph support reaches the widgets only through `graphPresenceUi` / `GraphPresenceProvider`.
+ */
+async function checkQuickStartHasNoGraph() {
+  const { build } = await import('vite');
+  const entry = '\0quick-start';
+  const result = await build({
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    mode: 'production',
+    plugins: [{ name: 'quick-start', resolveId: (id) => (id.endsWith('quick-start') ? entry : null), load: (id) => (id === entry ? QUICK_START : null) }],
+    build: {
+      write: false,
+      minify: false,
+      lib: { entry: 'quick-start', formats: ['es'], fileName: 'quick-start' },
+      rolldownOptions: { external: [/^react(-dom)?(\/|$)/, /^@tanstack\//] },
+    },
+  });
+  const modules = (Array.isArray(result) ? result : [result])
+    .flatMap((r) => r.output)
+    .flatMap((file) => (file.type === 'chunk' ? Object.entries(file.modules) : []))
+    .filter(([, info]) => info.renderedLength > 0)
+    .map(([id]) => id.replace(`${root}/`, ''));
+  if (modules.length === 0) fail('the Quick start bundle is empty');
+  const graph = modules.filter((id) => /graph/i.test(id));
+  if (graph.length > 0) fail(`the Quick start bundle carries Microsoft Graph code: ${graph.join(', ')}`);
+  return modules.length;
+}
+
 async function main() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const missing = exportTargets(pkg).filter((target) => !existsSync(join(root, target)));
@@ -138,13 +173,14 @@ async function main() {
   try {
     const tarball = pack(dir);
     const stylesheets = checkStylesheets(pkg, new Set(tarball.files.map((file) => file.path)));
+    const quickStartModules = await checkQuickStartHasNoGraph();
     const publintResult = await runPublint(tarball.path);
     if (publintResult.errors > 0) fail(`publint found ${publintResult.errors} error(s)`);
     const entrypoints = runAttw(tarball.path, pkg, dir);
     const kib = (tarball.size / 1024).toFixed(1);
     const notes = publintResult.suggestions > 0 ? ` (${publintResult.suggestions} suggestion(s))` : '';
     console.log(
-      `package: publint ok${notes}, attw ok (${entrypoints} entrypoints), ${stylesheets} stylesheets, ${kib} KiB packed, ${tarball.entryCount} files`,
+      `package: publint ok${notes}, attw ok (${entrypoints} entrypoints), ${stylesheets} stylesheets, Quick start free of Graph code (${quickStartModules} modules), ${kib} KiB packed, ${tarball.entryCount} files`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
