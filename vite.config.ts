@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -52,9 +52,33 @@ function componentStylesheets(): Plugin {
   };
 }
 
+/**
+ * Source maps without `sourcesContent`: the maps still turn a stack trace into src/ files and
+ * lines, but no longer carry a second copy of every source (they were half of the tarball).
+ */
+function mapsWithoutSources(): Plugin {
+  let outDir = '';
+  return {
+    name: 'presence-widgets:maps-without-sources',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    writeBundle(_options, bundle) {
+      for (const fileName of Object.keys(bundle)) {
+        if (!fileName.endsWith('.map')) continue;
+        const path = resolve(outDir, fileName);
+        const map = JSON.parse(readFileSync(path, 'utf8')) as { sourcesContent?: unknown };
+        delete map.sourcesContent;
+        writeFileSync(path, JSON.stringify(map));
+      }
+    },
+  };
+}
+
 // Library build: one ESM file per public entry, declarations beside them.
 export default defineConfig({
-  plugins: [react(), componentStylesheets(), dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', beforeWriteFile: withJsExtensions })],
+  plugins: [react(), componentStylesheets(), mapsWithoutSources(), dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', beforeWriteFile: withJsExtensions })],
   publicDir: false,
   build: {
     copyPublicDir: false,

@@ -129,6 +129,20 @@ function checkStylesheets(pkg, packedFiles) {
   return targets.length;
 }
 
+/**
+ * Source maps ship without `sourcesContent` (a second copy of every source, once half of the
+ * tarball); returns the share of the unpacked size that maps take.
+ */
+function checkSourceMaps(files) {
+  const maps = files.filter((file) => file.path.endsWith('.map'));
+  for (const map of maps) {
+    const json = JSON.parse(readFileSync(join(root, map.path), 'utf8'));
+    if (json.sourcesContent !== undefined) fail(`${map.path} embeds its sources (sourcesContent)`);
+  }
+  const total = files.reduce((sum, file) => sum + file.size, 0);
+  return maps.reduce((sum, file) => sum + file.size, 0) / total;
+}
+
 /** The README's Quick start imports, as an app bundles them. */
 const QUICK_START = "export { createSymphonyClient, PresenceProvider, PresenceBadge, StatusPicker, usePresence } from './dist/index.js';";
 
@@ -174,13 +188,14 @@ async function main() {
     const tarball = pack(dir);
     const stylesheets = checkStylesheets(pkg, new Set(tarball.files.map((file) => file.path)));
     const quickStartModules = await checkQuickStartHasNoGraph();
+    const mapShare = checkSourceMaps(tarball.files);
     const publintResult = await runPublint(tarball.path);
     if (publintResult.errors > 0) fail(`publint found ${publintResult.errors} error(s)`);
     const entrypoints = runAttw(tarball.path, pkg, dir);
     const kib = (tarball.size / 1024).toFixed(1);
     const notes = publintResult.suggestions > 0 ? ` (${publintResult.suggestions} suggestion(s))` : '';
     console.log(
-      `package: publint ok${notes}, attw ok (${entrypoints} entrypoints), ${stylesheets} stylesheets, Quick start free of Graph code (${quickStartModules} modules), ${kib} KiB packed, ${tarball.entryCount} files`,
+      `package: publint ok${notes}, attw ok (${entrypoints} entrypoints), ${stylesheets} stylesheets, Quick start free of Graph code (${quickStartModules} modules), ${kib} KiB packed (${(tarball.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${Math.round(mapShare * 100)}% source maps without sources), ${tarball.entryCount} files`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
