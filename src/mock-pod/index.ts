@@ -13,6 +13,7 @@ export {
   LIST_MAX_LIMIT,
   REQUIRED_PRIVILEGES,
 } from './constants';
+export { ALL_ASSUMPTIONS_OFF, POD_RULES, type MockPodAssumptions, type PodRule } from './podRules';
 export { createMockPodHandlers, type MockPodHandlersOptions } from './mswHandlers';
 export type {
   LedgerEntry,
