@@ -12,6 +12,9 @@ const external = [
   '@tanstack/react-query',
   'msw',
   /^msw\//,
+  // A runtime dependency of the server entry only; apps install it with the library.
+  'jose',
+  /^jose\//,
   /^node:/,
 ];
 
