@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import dts from 'vite-plugin-dts';
+import { clientDirective } from './scripts/clientDirective';
+import { stylesheetTypes } from './scripts/stylesheetTypes';
 
 const external = [
   'react',
@@ -31,7 +33,12 @@ function withJsExtensions(filePath: string, content: string): { filePath: string
 
 // Library build: one ESM file per public entry, declarations beside them.
 export default defineConfig({
-  plugins: [react(), dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', beforeWriteFile: withJsExtensions })],
+  plugins: [
+    react(),
+    dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', beforeWriteFile: withJsExtensions }),
+    clientDirective(['components', 'hooks']),
+    stylesheetTypes(),
+  ],
   publicDir: false,
   build: {
     copyPublicDir: false,
@@ -42,6 +49,7 @@ export default defineConfig({
         index: resolve(import.meta.dirname, 'src/index.ts'),
         'mock-pod/index': resolve(import.meta.dirname, 'src/mock-pod/index.ts'),
         'mock-pod/node': resolve(import.meta.dirname, 'src/mock-pod/node.ts'),
+        'mock-pod/msw': resolve(import.meta.dirname, 'src/mock-pod/msw.ts'),
         'server/index': resolve(import.meta.dirname, 'src/server/index.ts'),
       },
       formats: ['es'],

@@ -1,6 +1,7 @@
 /**
  * An in-memory Symphony pod for testing apps that use the presence API
- * (`presence-widgets/mock-pod`). The Node server lives in `presence-widgets/mock-pod/node`.
+ * (`presence-widgets/mock-pod`). The Node server lives in `presence-widgets/mock-pod/node`, the
+ * MSW handlers in `presence-widgets/mock-pod/msw`; this entry needs neither Node nor msw.
  */
 export { createMockPod } from './createMockPod';
 export { DEFAULT_TENANTS } from './buildPopulation';
@@ -13,7 +14,6 @@ export {
   LIST_MAX_LIMIT,
   REQUIRED_PRIVILEGES,
 } from './constants';
-export { createMockPodHandlers, type MockPodHandlersOptions } from './mswHandlers';
 export type {
   LedgerEntry,
   MockChurnOptions,
@@ -38,7 +38,6 @@ export {
   GRAPH_THROTTLE,
   createMockGraph,
 } from './graph/createMockGraph';
-export { createMockGraphHandlers, type MockGraphHandlersOptions } from './graph/createMockGraphHandlers';
 export type {
   MockGraph,
   MockGraphEvent,
