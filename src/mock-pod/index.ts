@@ -14,6 +14,7 @@ export {
   LIST_MAX_LIMIT,
   REQUIRED_PRIVILEGES,
 } from './constants';
+export { ALL_ASSUMPTIONS_OFF, POD_RULES, type MockPodAssumptions, type PodRule } from './podRules';
 export type {
   LedgerEntry,
   MockChurnOptions,
