@@ -9,6 +9,7 @@ const external = [
   'react-dom',
   'react/jsx-runtime',
   '@tanstack/react-query',
+  '@tanstack/react-virtual',
   'msw',
   /^msw\//,
   /^node:/,
