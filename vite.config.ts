@@ -12,6 +12,7 @@ const external = [
   'react-dom',
   'react/jsx-runtime',
   '@tanstack/react-query',
+  '@tanstack/react-virtual',
   'msw',
   /^msw\//,
   // A runtime dependency of the server entry only; apps install it with the library.

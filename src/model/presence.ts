@@ -1,4 +1,5 @@
 import { isKnownCategory, toExternalView, type CategoryValue } from './categories';
+import type { GraphStatusMessage } from './graph';
 import { parseUserId, type UserId } from './userId';
 
 /** One user's presence, normalised from the server's answer. */
@@ -41,6 +42,10 @@ export interface PresenceGraphDetails {
   readonly outOfOffice: boolean;
   /** The user's Graph object id (GUID); `userId` holds the engine key derived from it. */
   readonly id?: string | undefined;
+  /** The user's status message, with its expiry (`statusMessage`). Text written by the user. */
+  readonly statusMessage?: GraphStatusMessage | undefined;
+  /** `outOfOfficeSettings.message` (the automatic reply), while out of office. Text written by the user. */
+  readonly outOfOfficeMessage?: string | undefined;
 }
 
 /** Result of reading server JSON: a value, or a reason that never contains the body's text. */
