@@ -27,18 +27,15 @@ export function describeBadge(
   view: 'internal' | 'external',
   labels: PresenceBadgeLabels,
 ): BadgeLook {
-  if (status !== 'ready') {
-    return {
-      glyph: status === 'loading' || status === 'error' ? status : 'hidden',
-      tone: 'unknown',
-      label: labels[status === 'not-found' ? 'notFound' : status],
-      category: undefined,
-      dataCategory: undefined,
-    };
-  }
-  let info = rawCategory === undefined ? undefined : getCategoryInfo(rawCategory);
+  let info = status === 'ready' && rawCategory !== undefined ? getCategoryInfo(rawCategory) : undefined;
   if (info && view === 'external') info = getCategoryInfo(info.externalView);
-  return info
-    ? { glyph: info.glyph, tone: info.tone, label: labels[info.category], category: info.category, dataCategory: info.category }
-    : { glyph: 'unknown', tone: 'unknown', label: labels.unknown, category: undefined, dataCategory: 'unknown' };
+  const category = info?.category;
+  // One expression per field: this runs in the 2 KiB badge bundle.
+  return {
+    glyph: info ? info.glyph : status === 'ready' ? 'unknown' : status === 'loading' || status === 'error' ? status : 'hidden',
+    tone: info ? info.tone : 'unknown',
+    label: category ? labels[category] : labels[status === 'ready' ? 'unknown' : status === 'not-found' ? 'notFound' : status],
+    category,
+    dataCategory: status === 'ready' ? (category ?? 'unknown') : undefined,
+  };
 }
