@@ -2,6 +2,8 @@
 // (`import './components/presence-widgets.css'`) so that this module stays free of side effects.
 export { PresenceBadge, renderPresenceBadge, type PresenceBadgeFullProps } from './PresenceBadge';
 export { PresenceProvider, type PresenceProviderProps } from './PresenceProvider';
+export { GraphPresenceProvider } from './GraphPresenceProvider';
+export { graphPresenceUi, type GraphPresenceUi } from './graphPresenceUi';
 export { usePresenceData, type PresenceData } from './usePresenceData';
 export {
   usePresenceBadgeState,
@@ -16,6 +18,24 @@ export {
   type StatusPickerProps,
 } from './StatusPicker';
 export { PresenceAvatar, initialsOf, type PresenceAvatarProps } from './PresenceAvatar';
+export {
+  PresenceRoster,
+  ROSTER_CARD_MIN_WIDTH,
+  ROSTER_COMPACT_WIDTH,
+  ROSTER_ROW_HEIGHT,
+  type PresenceRosterProps,
+} from './PresenceRoster';
+export {
+  ROSTER_GROUPS,
+  buildRosterRows,
+  countRosterGroups,
+  rosterGroupOf,
+  type PresenceRosterPerson,
+  type RosterFilter,
+  type RosterGroup,
+  type RosterSort,
+} from './rosterRows';
+export { resolveRosterLabels, rosterDe, rosterEn, rosterFr, rosterJa, type PresenceRosterLabels } from './rosterLabels';
 export { PresenceIcon, type IconGlyph, type PresenceIconProps } from './icons';
 export {
   BUILT_IN_LABELS,

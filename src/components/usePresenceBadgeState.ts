@@ -125,7 +125,7 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
   // Read once per mount (renders stay pure); only decides between "10:32" and a full date.
   const [mountedAt] = useState(Date.now);
   const ui = usePresenceUi({ locale: localeProp, labels: labelsProp, view: viewProp }, enBadge);
-  const describeGraph = useContext(PresenceUiContext).describeGraph;
+  const graphUi = useContext(PresenceUiContext).graph;
   const { labels, view } = ui;
   const status = statusProp ?? 'ready';
 
@@ -136,7 +136,7 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
   let outOfOfficeMarker = false;
   if (status === 'ready') {
     // Graph states are drawn only where a provider brought Graph support (see `graph` there).
-    const graphLook = describeGraph?.(graphProp, rawCategory, labels, ui.locale, graphLabels);
+    const graphLook = graphUi?.describeBadge(graphProp, rawCategory, labels, ui.locale, graphLabels);
     if (graphLook) {
       glyph = graphLook.glyph;
       tone = graphLook.tone;

@@ -119,7 +119,7 @@ export abstract class PresenceElement extends Base {
     }
     const key = this.#key;
     this.#unsubscribe = engine.subscribe((event) => {
-      if (event.type !== 'request' && event.key === key) this.render();
+      if ((event.type === 'presence' || event.type === 'error') && event.key === key) this.render();
     });
     this.#release = engine.retain(key);
   }

@@ -3,7 +3,7 @@ import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { SymphonyClient } from '../client';
 import { PresenceSync, createBroadcastCoordinator, type PresenceSyncConfig } from '../sync';
 import { PresenceContext, type PresenceDisplayOptions } from './PresenceContext';
-import { attachPresenceSync, getPresenceSync, presenceQueryKey } from './presenceQueries';
+import { attachPresenceSync, getPresenceSync, podListingQueryKey, presenceQueryKey } from './presenceQueries';
 import { usePresenceEngine } from './usePresenceEngine';
 
 export interface PresenceProviderProps extends PresenceDisplayOptions {
@@ -56,6 +56,10 @@ export function PresenceProvider(props: PresenceProviderProps) {
     const unsubscribe = engine.subscribe((event) => {
       if (event.type === 'presence') {
         queryClient.setQueryData(presenceQueryKey(event.key), event.presence);
+      } else if (event.type === 'listing') {
+        queryClient.setQueryData(podListingQueryKey, event.listing);
+      } else if (event.type === 'listing-error') {
+        void queryClient.refetchQueries({ queryKey: podListingQueryKey, exact: true }, { cancelRefetch: false });
       } else if (event.type === 'error') {
         // Let react-query run the query function, which rethrows the engine's error: that puts
         // the query in its normal error state while keeping the last data.

@@ -14,6 +14,14 @@ export {
   LIST_MAX_LIMIT,
   REQUIRED_PRIVILEGES,
 } from './constants';
+export {
+  MOCK_POD_JWT_ISSUER,
+  MOCK_USER_JWT_TTL_MS,
+  mockPodCertificate,
+  rotateMockPodCertificate,
+  signMockUserJwt,
+  type MockUserJwtOptions,
+} from './mockPodIdentity';
 export { ALL_ASSUMPTIONS_OFF, POD_RULES, type MockPodAssumptions, type PodRule } from './podRules';
 export type {
   LedgerEntry,

@@ -8,9 +8,10 @@ import {
   type ResolvedSyncOptions,
 } from './options';
 import { createLocalCoordinator, type TabCoordinator } from './TabCoordinator';
+import { createSessionStoragePersistence, revivePresence, type PersistedEntry, type PresencePersistence } from './persistence';
 import type { ErrorSummary, SharedEntry, SyncMessage } from './messages';
 import {
-  isNewerOrSame,
+  isLaterAnswer,
   isSamePresence,
   makePresence,
   parseUserId,
@@ -22,8 +23,51 @@ import {
   type UserIdInput,
 } from '../model';
 
-/** `'self'` is the requesting user (GET /v2/user/presence); any other key is a user id. */
-export type PresenceKey = 'self' | UserId;
+/**
+ * `'self'` is the requesting user (GET /v2/user/presence); `local:<id>` a user read with
+ * `?local=true`; any other key is a user id.
+ */
+export type PresenceKey = 'self' | UserId | `local:${UserId}`;
+
+const LOCAL_PREFIX = 'local:';
+/** The key other tabs use to ask the leader for the pod-wide listing. */
+const LISTING_WANT = '#pod-listing';
+
+function isLocalKey(key: PresenceKey): key is `local:${UserId}` {
+  return key.startsWith(LOCAL_PREFIX);
+}
+
+/** The user a key is about; `undefined` for `'self'` (known only once read). */
+function userOfKey(key: PresenceKey): UserId | undefined {
+  if (key === 'self') return undefined;
+  return isLocalKey(key) ? (key.slice(LOCAL_PREFIX.length) as UserId) : key;
+}
+
+/** Keys whose user needs registered interest when external: plain user ids. */
+function isRegistrable(key: PresenceKey): key is UserId {
+  return key !== 'self' && !isLocalKey(key);
+}
+
+/** A key from another tab or from storage, checked; `undefined` for anything else. */
+export function parsePresenceKey(raw: unknown): PresenceKey | undefined {
+  if (raw === 'self') return 'self';
+  if (typeof raw !== 'string') return undefined;
+  if (raw.startsWith(LOCAL_PREFIX)) {
+    const id = parseUserId(raw.slice(LOCAL_PREFIX.length));
+    return id === raw.slice(LOCAL_PREFIX.length) ? `local:${id}` : undefined;
+  }
+  return parseUserId(raw) === raw ? (raw as UserId) : undefined;
+}
+
+/** What the pod-wide listing last told: its users, and so which company is home. */
+export interface PodListing {
+  /** Users the listing held, sorted by id; users it leaves out are inactive. */
+  readonly userIds: readonly UserId[];
+  /** The pod's own tenant, read off the listing (undefined when it was empty). */
+  readonly homeTenant: number | undefined;
+  /** When the listing was asked for. */
+  readonly at: number;
+}
 
 /** Whether the page is shown; hidden pages do not poll. */
 export interface VisibilitySource {
@@ -39,15 +83,23 @@ export interface PresenceSyncConfig extends PresenceSyncOptions {
   coordinator?: TabCoordinator | (() => TabCoordinator | undefined) | undefined;
   /** Page visibility; defaults to `document.visibilityState`. */
   visibility?: VisibilitySource | undefined;
+  /**
+   * Where the last known presence and the external budget survive a reload, per session; `false`
+   * keeps nothing. Sources with their own keys (Graph) keep nothing either.
+   * @default sessionStorage where the page has it
+   */
+  persistence?: PresencePersistence | false | undefined;
 }
 
 /** What the engine tells its listeners: new presence, a failure, or a request it made. */
 export type SyncEvent =
   | { type: 'presence'; key: PresenceKey; presence: Presence }
   | { type: 'error'; key: PresenceKey; error: PresenceApiError }
+  | { type: 'listing'; listing: PodListing }
+  | { type: 'listing-error'; error: PresenceApiError }
   | {
       type: 'request';
-      kind: 'read' | 'register' | 'set';
+      kind: 'read' | 'register' | 'set' | 'list';
       at: number;
       key?: PresenceKey | undefined;
       ids?: readonly UserId[] | undefined;
@@ -88,6 +140,10 @@ interface Entry {
   error: PresenceApiError | undefined;
   stopped: boolean;
   lastReadAt: number | undefined;
+  /** When the read behind `presence` was sent: later reads win, whatever their timestamps say. */
+  seenAt: number | undefined;
+  /** A 403 on an external read earned one fresh registration and one more read. */
+  reregistered: boolean;
   retryAt: number;
   failures: number;
   inflight: Promise<void> | undefined;
@@ -112,6 +168,8 @@ const documentVisibility: VisibilitySource = {
 };
 
 const WANT_REFRESH_MS = 30_000;
+/** The largest page the pod-wide listing takes (spec: limit 1..5000). */
+const LIST_PAGE_LIMIT = 5000;
 /** Marks the engine's own request timeout apart from other aborts. */
 const TIMED_OUT = new Error('presence read timed out');
 const SET_ATTEMPTS = 3;
@@ -155,6 +213,13 @@ export class PresenceSync {
   private visible: boolean;
   private destroyed = false;
 
+  // Sessions: registrations belong to the session that made them (SYM-RI-8)
+  private session: string | undefined;
+  private registeredSession: string | undefined;
+  private identity: string | undefined;
+  private readonly persistence: PresencePersistence | undefined;
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+
   // Interest registration
   private readonly registeredAt = new Map<UserId, number>();
   private readonly pendingRegistration = new Set<UserId>();
@@ -163,6 +228,17 @@ export class PresenceSync {
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private registrationRetryAt = 0;
   private registrationFailures = 0;
+
+  // The pod-wide listing (usePresences source 'pod'), read at the internal interval
+  private listingRefs = 0;
+  private listing: PodListing | undefined;
+  private listingError: PresenceApiError | undefined;
+  private listingTimer: ReturnType<typeof setTimeout> | undefined;
+  private listingInflight = false;
+  private listingLastAt: number | undefined;
+  private listingRetryAt = 0;
+  private listingFailures = 0;
+  private readonly listingWaiters = new Set<{ resolve: (l: PodListing) => void; reject: (e: unknown) => void }>();
 
   // Batched reads (sources with getUsersPresence)
   private readonly batchQueue = new Map<UserId, Waiter[]>();
@@ -193,6 +269,8 @@ export class PresenceSync {
     this.coordinator = createLocalCoordinator();
     this.visibility = config.visibility ?? documentVisibility;
     this.visible = this.visibility.isVisible();
+    this.persistence =
+      config.persistence === false || client.toKey ? undefined : (config.persistence ?? createSessionStoragePersistence());
   }
 
   /** Starts polling what is retained, listening to visibility and to other tabs. Idempotent. */
@@ -215,11 +293,20 @@ export class PresenceSync {
       this.coordinator.onMessage((m) => this.onMessage(m)),
       this.coordinator.onLeadershipChange((leader) => this.onLeadership(leader)),
     );
+    if (this.persistence && typeof addEventListener === 'function') {
+      // The budget spent just before a reload must reach storage before the page goes.
+      const flush = () => this.persistNow();
+      addEventListener('pagehide', flush);
+      this.cleanups.push(() => removeEventListener('pagehide', flush));
+    }
     this.coordinator.post({ t: 'hello', tab: this.coordinator.tabId });
     if (!this.coordinator.isLeader()) {
       this.startWantRefresh();
       this.announceWants();
     }
+    // With a token in the browser the session is known at once, so a reload restores before
+    // anything is read; behind a proxy it is known after the own presence.
+    if (this.persistence && this.client.sessionKey) void this.checkSession().catch(() => undefined);
     this.rescheduleAll();
     return this;
   }
@@ -241,7 +328,7 @@ export class PresenceSync {
    * Normalises a key: `'self'` or a validated user id (through the client's `toKey` when it has
    * one, e.g. Graph GUIDs). Throws `InvalidUserIdError` (or the client's own id error).
    */
-  keyOf(userId?: UserIdInput | 'self' | null): PresenceKey {
+  keyOf(userId?: UserIdInput | 'self' | null): 'self' | UserId {
     if (userId === undefined || userId === null || userId === 'self') return 'self';
     return this.client.toKey ? this.client.toKey(userId) : toUserId(userId);
   }
@@ -256,7 +343,7 @@ export class PresenceSync {
     entry.lastUsedAt = this.now();
     if (entry.refs === 1) {
       this.announceWants();
-      if (key !== 'self' && this.externalGuess(key) === true && this.coordinator.isLeader()) this.wantRegistration(key);
+      if (isRegistrable(key) && this.externalGuess(key) === true && this.coordinator.isLeader()) this.wantRegistration(key);
       this.schedule(entry);
     }
     let released = false;
@@ -326,6 +413,49 @@ export class PresenceSync {
     };
   }
 
+  /** The key for reading a user with `?local=true` (only the pod's own users; others read OFFLINE). */
+  localKeyOf(userId: UserIdInput): PresenceKey {
+    return `local:${toUserId(userId)}`;
+  }
+
+  /**
+   * Keeps the pod-wide listing (`GET /v2/users/presence`, pages of 5,000) read at the internal
+   * interval, in one tab for all, with the same back-off and Retry-After as every read. Every
+   * listed user's presence lands in the engine as if read one by one. Returns the release.
+   */
+  retainPodListing(): () => void {
+    this.listingRefs += 1;
+    if (this.listingRefs === 1) this.announceWants();
+    this.scheduleListing();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.listingRefs -= 1;
+      if (this.listingRefs === 0) this.announceWants();
+      this.scheduleListing();
+    };
+  }
+
+  /** The last listing, or its error, without side effects. */
+  getPodListing(): { listing: PodListing | undefined; error: PresenceApiError | undefined } {
+    return { listing: this.listing, error: this.listingError };
+  }
+
+  /** The listing for a query function: the known one at once, or the first one to arrive. */
+  readPodListing(signal?: AbortSignal): Promise<PodListing> {
+    if (this.listingError) return Promise.reject(this.listingError);
+    if (this.listing) return Promise.resolve(this.listing);
+    return new Promise<PodListing>((resolve, reject) => {
+      const waiter = { resolve, reject };
+      this.listingWaiters.add(waiter);
+      signal?.addEventListener('abort', () => {
+        this.listingWaiters.delete(waiter);
+        reject(new PresenceApiError({ kind: 'aborted', status: 0, endpoint: 'GET /v2/users/presence' }));
+      });
+    });
+  }
+
   /** True or false once the requesting user's tenant is known; `undefined` before. */
   isExternal(userId: UserIdInput): boolean | undefined {
     return this.externalGuess(toUserId(userId));
@@ -342,6 +472,9 @@ export class PresenceSync {
     if (!entry) return;
     entry.stopped = false;
     entry.error = undefined;
+    entry.reregistered = false;
+    // A 403 may have come from a lapsed or lost registration: register afresh before reading.
+    if (isRegistrable(key) && this.externalGuess(key) === true) this.registeredAt.delete(key);
     this.schedule(entry);
   }
 
@@ -373,7 +506,7 @@ export class PresenceSync {
       if (e.refs > 0) retained += 1;
       if (e.timer) timers += 1;
     }
-    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.wantRefreshTimer, this.sweepTimer, this.batchTimer]) {
+    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.wantRefreshTimer, this.sweepTimer, this.batchTimer, this.listingTimer]) {
       if (t) timers += 1;
     }
     return {
@@ -398,9 +531,17 @@ export class PresenceSync {
       for (const w of [...e.waiters]) w.reject(aborted);
       e.waiters.clear();
     }
-    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.sweepTimer, this.batchTimer]) {
+    if (this.persistTimer) {
+      clearTimeout(this.persistTimer);
+      this.persistNow();
+    }
+    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.sweepTimer, this.batchTimer, this.listingTimer]) {
       if (t) clearTimeout(t);
     }
+    this.listingTimer = undefined;
+    const listingAborted = new PresenceApiError({ kind: 'aborted', status: 0, endpoint: 'GET /v2/users/presence' });
+    for (const w of [...this.listingWaiters]) w.reject(listingAborted);
+    this.listingWaiters.clear();
     if (this.wantRefreshTimer) clearInterval(this.wantRefreshTimer);
     this.registrationTimer = this.renewTimer = this.wantTimer = this.sweepTimer = this.wantRefreshTimer = undefined;
     this.batchTimer = undefined;
@@ -426,6 +567,8 @@ export class PresenceSync {
         error: undefined,
         stopped: false,
         lastReadAt: undefined,
+        seenAt: undefined,
+        reregistered: false,
         retryAt: 0,
         failures: 0,
         inflight: undefined,
@@ -438,11 +581,13 @@ export class PresenceSync {
     return entry;
   }
 
-  private externalGuess(key: UserId): boolean | undefined {
+  private externalGuess(key: PresenceKey): boolean | undefined {
+    const id = userOfKey(key);
+    if (id === undefined) return false;
     if (this.client.capabilities?.externalLimits === false) return false;
-    if (this.options.isExternal) return this.options.isExternal(key);
+    if (this.options.isExternal) return this.options.isExternal(id);
     if (this.selfTenant === undefined) return undefined;
-    return tenantOf(key) !== this.selfTenant;
+    return tenantOf(id) !== this.selfTenant;
   }
 
   private remoteVisibleKeys(): Set<string> {
@@ -487,41 +632,61 @@ export class PresenceSync {
     if (!this.started) return;
     for (const id of this.pendingRegistration) this.wantRegistration(id);
     const remote = this.remoteVisibleKeys();
-    for (const key of remote) if (key === 'self' || parseUserId(key) === key) this.entry(key as PresenceKey);
+    for (const raw of remote) {
+      const key = parsePresenceKey(raw);
+      if (key) this.entry(key);
+    }
     for (const e of this.entries.values()) this.schedule(e, remote);
     this.scheduleRenewal();
+    this.scheduleListing(remote);
   }
 
   private poll(entry: Entry): void {
     if (entry.inflight || this.destroyed) return;
     const run = async () => {
       let external = false;
-      if (entry.key !== 'self') {
-        external = await this.resolveExternal(entry.key);
-        if (external) await this.ensureRegistered(entry.key);
+      let session: string | undefined;
+      const id = userOfKey(entry.key);
+      if (id !== undefined) {
+        external = await this.resolveExternal(id);
+        // A renewed token is a new session that registered nothing: find out before reading.
+        session = await this.checkSession();
+        // Local reads answer OFFLINE for other companies without interest (SYM-GUP-4), but no
+        // seed exempts them from the 5-minute limit, so they keep the external gap.
+        if (external && isRegistrable(entry.key)) await this.ensureRegistered(id);
       }
       const now = this.now();
       // The budget is checked again after the awaits: another tab may have read meanwhile.
       if (now < this.nextDue(entry) || !this.coordinator.isLeader() || this.destroyed) return;
+      const budgetBefore = entry.lastReadAt;
       entry.lastReadAt = now;
       this.coordinator.post({ t: 'read', key: entry.key, at: now });
       this.emit({ type: 'request', kind: 'read', at: now, key: entry.key, external });
+      if (external) this.persistNow();
       const writeSeqAtStart = this.writeSeq;
       let timedOut = false;
+      let sent = true;
       try {
         const presence = await this.withTimeout((signal) =>
-          entry.key === 'self'
+          id === undefined
             ? this.client.getOwnPresence({ signal })
-            : this.client.getUsersPresence
-              ? this.batchRead(entry.key)
-              : this.client.getUserPresence(entry.key, { signal }),
+            : isLocalKey(entry.key)
+              ? this.client.getUserPresence(id, { signal, local: true })
+              : this.client.getUsersPresence
+                ? this.batchRead(id)
+                : this.client.getUserPresence(id, { signal, session: external ? session : undefined }),
         );
         this.acceptRead(entry, presence, writeSeqAtStart, now);
       } catch (error) {
         timedOut = error instanceof PresenceApiError && error.cause === TIMED_OUT;
+        if (error instanceof PresenceApiError && error.kind === 'session-changed' && error.status === 0) {
+          // Stopped before sending: the budget was not spent.
+          sent = false;
+          entry.lastReadAt = budgetBefore;
+        }
         throw error;
       } finally {
-        if (external) {
+        if (external && sent) {
           // The pod starts its 5 minutes when the request reaches it, which may be any time
           // until the answer: count the gap from the end, so a slow read cannot shorten it. A
           // read we gave up on may still reach the pod later; allow it one more timeout period.
@@ -593,12 +758,26 @@ export class PresenceSync {
     }
     const hadError = entry.error !== undefined;
     this.clearFault(entry);
+    entry.reregistered = false;
     if (entry.key === 'self') this.learnSelf(presence);
-    if (!isNewerOrSame(entry.presence, presence)) return;
-    // Nothing new (an offline user's timestamp moves with every call): keep the current object so
-    // no badge re-renders, unless an error is being cleared and must be shown as gone.
-    if (!hadError && isSamePresence(entry.presence, presence)) return;
-    this.store(entry, presence, true);
+    this.accept(entry, presence, startedAt, hadError, true);
+  }
+
+  /**
+   * Takes an answer asked for at `askedAt` unless a later-asked one is held (SYM-GUP-1/2: never
+   * by timestamp). Nothing new keeps the current object so no badge re-renders, unless an error
+   * or a "last known, updating later" mark must be cleared.
+   */
+  private accept(entry: Entry, presence: Presence, askedAt: number, hadError: boolean, share: boolean): void {
+    if (!isLaterAnswer(entry.seenAt, askedAt)) return;
+    entry.seenAt = askedAt;
+    const marked = entry.presence?.updateDueAt !== undefined;
+    if (!hadError && !marked && isSamePresence(entry.presence, presence)) {
+      this.persistSoon();
+      return;
+    }
+    const { updateDueAt: _due, ...fresh } = presence;
+    this.store(entry, { ...fresh, observedAt: askedAt }, share);
   }
 
   private clearFault(entry: Entry): void {
@@ -611,6 +790,8 @@ export class PresenceSync {
   private learnSelf(presence: Presence): void {
     if (this.selfId === presence.userId) return;
     this.selfId = presence.userId;
+    // Behind a proxy the browser holds no token: the requesting user stands for the session.
+    if (!this.client.sessionKey) this.setIdentity(`u:${presence.userId}`);
     if (this.selfTenant === undefined) {
       this.selfTenant = tenantOf(presence.userId);
       // Users retained before the tenant was known may turn out internal: reschedule them.
@@ -624,13 +805,15 @@ export class PresenceSync {
     if (this.isOwnKey(entry.key)) {
       // The own presence is reachable under two keys; keep both in step.
       const twin = entry.key === 'self' ? (this.selfId ? this.entries.get(this.selfId) : undefined) : this.entries.get('self');
-      if (twin && twin !== entry && isNewerOrSame(twin.presence, presence)) {
+      if (twin && twin !== entry && entry.seenAt !== undefined && isLaterAnswer(twin.seenAt, entry.seenAt)) {
         twin.presence = presence;
+        twin.seenAt = entry.seenAt;
         if (!twin.optimistic) this.publish(twin);
       }
     }
     if (!entry.optimistic) this.publish(entry);
-    if (share) this.coordinator.post({ t: 'presence', key: entry.key, presence });
+    if (share) this.coordinator.post({ t: 'presence', key: entry.key, presence, at: entry.seenAt });
+    this.persistSoon();
   }
 
   private publish(entry: Entry): void {
@@ -646,7 +829,38 @@ export class PresenceSync {
     const error = toApiError(raw, entry.key === 'self' ? 'GET /v2/user/presence' : 'GET /v3/user/{uid}/presence');
     if (error.kind === 'aborted' || this.destroyed) return;
     const now = this.now();
+    if (error.kind === 'session-changed') {
+      // Not the user's problem: the next poll sees the new session, registers, then reads.
+      this.session = undefined;
+      entry.retryAt = 0;
+      return;
+    }
+    if (
+      error.kind === 'forbidden' &&
+      !entry.reregistered &&
+      isRegistrable(entry.key) &&
+      this.externalGuess(entry.key) === true
+    ) {
+      // A lost or lapsed registration also reads 403: register afresh and read once more when
+      // the budget allows, before calling the user forbidden.
+      entry.reregistered = true;
+      this.registeredAt.delete(entry.key);
+      this.wantRegistration(entry.key);
+      return;
+    }
+    if (error.kind === 'unauthorized') {
+      // The session ended: what was kept for it is worth nothing to the next one.
+      this.persistence?.clear();
+    }
     entry.failures += 1;
+    if (error.kind === 'rate-limited' && entry.presence) {
+      // Another app on the same session spent the budget: the last known status stays on screen
+      // with when it will be updated. That is not an error.
+      const backoff = backoffDelay(entry.failures, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
+      entry.retryAt = now + Math.max(error.retryAfterMs ?? backoff, 1000);
+      this.store(entry, { ...entry.presence, updateDueAt: Math.max(entry.retryAt, this.nextDue(entry)) }, false);
+      return;
+    }
     if (error.kind === 'forbidden' || error.kind === 'not-found') {
       entry.stopped = true;
     } else {
@@ -752,18 +966,34 @@ export class PresenceSync {
     this.scheduleRenewal();
   }
 
-  private async registerChunk(chunk: UserId[]): Promise<void> {
+  private async registerChunk(chunk: UserId[], sessionRetries = 2): Promise<void> {
     if (chunk.length === 0 || this.destroyed) return;
     const at = this.now();
     this.emit({ type: 'request', kind: 'register', at, ids: chunk, external: true });
     try {
-      await this.client.registerInterest(chunk);
+      const session = this.session;
+      await this.client.registerInterest(chunk, { session });
       this.registrationFailures = 0;
+      if (session !== this.registeredSession) {
+        this.registeredAt.clear();
+        this.registeredSession = session;
+      }
       for (const id of chunk) this.registeredAt.set(id, at);
-      this.coordinator.post({ t: 'registered', ids: chunk, at });
+      this.coordinator.post({ t: 'registered', ids: chunk, at, session });
       for (const id of chunk) this.settleRegistration(id);
     } catch (raw) {
       const error = toApiError(raw, 'POST /v1/user/presence/register');
+      if (error.kind === 'session-changed' && sessionRetries > 0) {
+        // The token changed under us: register again, under the session that will read.
+        try {
+          await this.checkSession();
+        } catch (failure) {
+          for (const id of chunk) this.settleRegistration(id, toApiError(failure, 'POST /v1/user/presence/register'));
+          return;
+        }
+        await this.registerChunk(chunk, sessionRetries - 1);
+        return;
+      }
       if ((error.kind === 'not-found' || error.kind === 'bad-request') && chunk.length > 1) {
         // One unknown id fails the whole list; halve it so the others still get registered.
         const half = Math.ceil(chunk.length / 2);
@@ -836,8 +1066,10 @@ export class PresenceSync {
       if (!entry) continue;
       if (optimistic) entry.optimistic = presence;
       else {
+        // Confirmed now: a read sent before this moment may still show the old state.
         entry.optimistic = undefined;
         entry.presence = presence;
+        entry.seenAt = this.now();
       }
       this.publish(entry);
     }
@@ -866,7 +1098,7 @@ export class PresenceSync {
         this.learnSelf(result);
         if (!this.pendingWrite) {
           this.showOwn(result, false);
-          this.coordinator.post({ t: 'presence', key: 'self', presence: result });
+          this.coordinator.post({ t: 'presence', key: 'self', presence: result, at: this.now() });
           this.settleWrites(job.seq, (w) => w.resolve(result));
         }
       } catch (error) {
@@ -912,6 +1144,7 @@ export class PresenceSync {
   private localWantedKeys(): string[] {
     const keys: string[] = [];
     for (const e of this.entries.values()) if (e.refs > 0 || e.waiters.size > 0) keys.push(e.key);
+    if (this.listingRefs > 0) keys.push(LISTING_WANT);
     return keys;
   }
 
@@ -944,7 +1177,7 @@ export class PresenceSync {
       this.wantTimer = undefined;
       for (const id of this.pendingRegistration) this.wantRegistration(id);
       for (const e of this.entries.values()) {
-        if (e.key !== 'self' && (e.refs > 0 || e.waiters.size > 0) && this.externalGuess(e.key) === true) {
+        if (isRegistrable(e.key) && (e.refs > 0 || e.waiters.size > 0) && this.externalGuess(e.key) === true) {
           this.wantRegistration(e.key);
         }
       }
@@ -969,12 +1202,14 @@ export class PresenceSync {
         this.remoteWants.set(message.tab, { keys: new Set(message.keys), visible: message.visible, at: this.now() });
         this.expireRemoteWants();
         if (leader) {
-          for (const key of message.keys) {
-            if (key !== 'self' && parseUserId(key) !== key) continue;
-            const entry = this.entry(key as PresenceKey);
-            if (entry.presence) this.coordinator.post({ t: 'presence', key: entry.key, presence: entry.presence });
-            if (key !== 'self' && this.externalGuess(key as UserId) === true) this.wantRegistration(key as UserId);
+          for (const raw of message.keys) {
+            const key = parsePresenceKey(raw);
+            if (!key) continue;
+            const entry = this.entry(key);
+            if (entry.presence) this.coordinator.post({ t: 'presence', key: entry.key, presence: entry.presence, at: entry.seenAt });
+            if (isRegistrable(key) && this.externalGuess(key) === true) this.wantRegistration(key);
           }
+          if (message.keys.includes(LISTING_WANT) && this.listing) this.postListing(this.listing);
           this.rescheduleAll();
         }
         break;
@@ -984,20 +1219,30 @@ export class PresenceSync {
         if (leader) this.rescheduleAll();
         break;
       case 'read': {
-        const key = message.key as PresenceKey;
-        if (key !== 'self' && parseUserId(key) !== key) return;
+        const key = parsePresenceKey(message.key);
+        if (!key) return;
         const entry = this.entry(key);
         entry.lastReadAt = Math.max(entry.lastReadAt ?? 0, message.at);
         break;
       }
       case 'registered':
+        if (message.session !== this.registeredSession) {
+          // Registrations of another session are no use to ours; the newest session's count.
+          this.registeredAt.clear();
+          this.registeredSession = message.session;
+        }
         for (const raw of message.ids) {
           const id = parseUserId(raw);
           if (id && message.at > (this.registeredAt.get(id) ?? -Infinity)) this.registeredAt.set(id, message.at);
         }
         break;
       case 'presence':
-        this.acceptShared(message.key, message.presence);
+        this.acceptShared(message.key, message.presence, message.at);
+        break;
+      case 'listing':
+        if (!leader && Array.isArray(message.presences) && typeof message.at === 'number') {
+          this.applyListing(message.presences, message.at, false);
+        }
         break;
       case 'error': {
         const entry = this.entries.get(message.key as PresenceKey);
@@ -1012,9 +1257,9 @@ export class PresenceSync {
         for (const shared of message.entries) {
           if (shared.lastReadAt !== undefined) this.onMessage({ t: 'read', key: shared.key, at: shared.lastReadAt });
           if (shared.registeredAt !== undefined) {
-            this.onMessage({ t: 'registered', ids: [shared.key], at: shared.registeredAt });
+            this.onMessage({ t: 'registered', ids: [shared.key], at: shared.registeredAt, session: shared.registeredSession });
           }
-          if (shared.presence) this.acceptShared(shared.key, shared.presence);
+          if (shared.presence) this.acceptShared(shared.key, shared.presence, shared.seenAt);
         }
         break;
       default:
@@ -1022,19 +1267,20 @@ export class PresenceSync {
     }
   }
 
-  private acceptShared(rawKey: string, presence: Presence): void {
-    const key = rawKey === 'self' ? 'self' : parseUserId(rawKey);
+  private acceptShared(rawKey: string, presence: Presence, at: number | undefined): void {
+    const key = parsePresenceKey(rawKey);
     if (!key || !presence || typeof presence.category !== 'string') return;
     const id = parseUserId(presence.userId);
     if (!id) return;
     const clean = makePresence(id, presence.category, typeof presence.timestamp === 'number' ? presence.timestamp : undefined);
     const entry = this.entry(key);
     if (key === 'self') this.learnSelf(clean);
-    if (!isNewerOrSame(entry.presence, clean)) return;
+    // A tab of an older version sends no time: take it as just asked.
+    const askedAt = typeof at === 'number' && Number.isFinite(at) ? at : this.now();
+    if (!isLaterAnswer(entry.seenAt, askedAt)) return;
     const hadError = entry.error !== undefined;
     this.clearFault(entry);
-    if (!hadError && isSamePresence(entry.presence, clean)) return;
-    this.store(entry, clean, false);
+    this.accept(entry, clean, askedAt, hadError, false);
   }
 
   private sharedEntries(): SharedEntry[] {
@@ -1044,7 +1290,9 @@ export class PresenceSync {
         key: e.key,
         presence: e.presence,
         lastReadAt: e.lastReadAt,
-        registeredAt: e.key !== 'self' ? this.registeredAt.get(e.key) : undefined,
+        seenAt: e.seenAt,
+        registeredAt: isRegistrable(e.key) ? this.registeredAt.get(e.key) : undefined,
+        registeredSession: this.registeredSession,
       });
     }
     return out;
@@ -1053,6 +1301,178 @@ export class PresenceSync {
   private expireRemoteWants(): void {
     const cutoff = this.now() - WANT_REFRESH_MS * 3;
     for (const [tab, want] of this.remoteWants) if (want.at < cutoff) this.remoteWants.delete(tab);
+  }
+
+  // ---------------------------------------------------------------- the pod-wide listing
+
+  private listingActive(remote = this.remoteVisibleKeys()): boolean {
+    return (this.listingRefs > 0 && this.visible) || this.listingWaiters.size > 0 || remote.has(LISTING_WANT);
+  }
+
+  private scheduleListing(remote?: Set<string>): void {
+    if (this.listingTimer) clearTimeout(this.listingTimer);
+    this.listingTimer = undefined;
+    if (!this.started || this.destroyed || this.listingInflight || !this.coordinator.isLeader()) return;
+    if (!this.listingActive(remote)) return;
+    const due = Math.max(
+      this.listingLastAt === undefined ? 0 : this.listingLastAt + this.options.internalIntervalMs,
+      this.listingRetryAt,
+    );
+    this.listingTimer = setTimeout(() => {
+      this.listingTimer = undefined;
+      void this.pollListing();
+    }, Math.max(0, due - this.now()));
+  }
+
+  private async pollListing(): Promise<void> {
+    if (this.listingInflight || this.destroyed) return;
+    this.listingInflight = true;
+    const at = this.now();
+    this.listingLastAt = at;
+    this.emit({ type: 'request', kind: 'list', at });
+    try {
+      const presences = await this.withTimeout((signal) => this.client.listAllPresence({ limit: LIST_PAGE_LIMIT, signal }));
+      if (this.destroyed) return;
+      this.listingFailures = 0;
+      this.listingRetryAt = 0;
+      this.applyListing(presences, at, true);
+    } catch (raw) {
+      const error = toApiError(raw, 'GET /v2/users/presence');
+      if (error.kind === 'aborted' || this.destroyed) return;
+      this.listingFailures += 1;
+      const backoff = backoffDelay(this.listingFailures, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
+      this.listingRetryAt = this.now() + (error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, 1000) : backoff);
+      this.listingError = error;
+      for (const w of [...this.listingWaiters]) w.reject(error);
+      this.listingWaiters.clear();
+      this.emit({ type: 'listing-error', error });
+    } finally {
+      this.listingInflight = false;
+      this.scheduleListing();
+    }
+  }
+
+  /** Takes a listing asked for at `at`: each user's presence as if read one by one, then the summary. */
+  private applyListing(presences: readonly Presence[], at: number, share: boolean): void {
+    const ids: UserId[] = [];
+    const clean: Presence[] = [];
+    for (const raw of presences) {
+      const id = parseUserId(raw?.userId);
+      if (!id || typeof raw.category !== 'string') continue;
+      const presence = makePresence(id, raw.category, typeof raw.timestamp === 'number' ? raw.timestamp : undefined);
+      ids.push(id);
+      clean.push(presence);
+      const entry = this.entry(id);
+      const hadError = entry.error !== undefined;
+      if (isLaterAnswer(entry.seenAt, at)) this.clearFault(entry);
+      this.accept(entry, presence, at, hadError, false);
+    }
+    const first = ids[0];
+    this.listing = { userIds: ids, homeTenant: first === undefined ? undefined : tenantOf(first), at };
+    this.listingError = undefined;
+    for (const w of [...this.listingWaiters]) w.resolve(this.listing);
+    this.listingWaiters.clear();
+    this.emit({ type: 'listing', listing: this.listing });
+    if (share) this.postListing(this.listing, clean);
+  }
+
+  private postListing(listing: PodListing, presences?: Presence[]): void {
+    const out =
+      presences ??
+      listing.userIds.flatMap((id) => {
+        const p = this.entries.get(id)?.presence;
+        return p ? [p] : [];
+      });
+    this.coordinator.post({ t: 'listing', at: listing.at, homeTenant: listing.homeTenant, presences: out });
+  }
+
+  // ---------------------------------------------------------------- sessions and reloads
+
+  /**
+   * The current session (a digest of the token). When it changed, the registrations of the old
+   * one are dropped and every external user still shown is registered again, in one request.
+   */
+  private async checkSession(): Promise<string | undefined> {
+    if (!this.client.sessionKey) return undefined;
+    const key = await this.client.sessionKey();
+    if (key !== this.session && !this.destroyed) this.onSessionChange(key);
+    return key;
+  }
+
+  private onSessionChange(key: string | undefined): void {
+    this.session = key;
+    if (this.registeredSession !== key && this.registeredAt.size > 0) {
+      this.registeredAt.clear();
+      this.registeredSession = key;
+      if (this.coordinator.isLeader()) {
+        const remote = this.remoteVisibleKeys();
+        for (const e of this.entries.values()) {
+          if (isRegistrable(e.key) && this.externalGuess(e.key) === true && (e.refs > 0 || remote.has(e.key) || e.waiters.size > 0)) {
+            this.wantRegistration(e.key);
+          }
+        }
+      }
+    }
+    if (key !== undefined) this.setIdentity(key);
+  }
+
+  /** Files the engine's state under `identity`, dropping what was kept for another one. */
+  private setIdentity(identity: string): void {
+    if (identity === this.identity || !this.persistence) return;
+    const previous = this.identity;
+    this.identity = identity;
+    // Another session: what was kept for the old one is cleared, not shown to the new one.
+    if (previous !== undefined) this.persistence.clear();
+    this.restore(this.persistence.load(identity) ?? []);
+  }
+
+  /** Shows what a reload kept, marked with when it will be updated, and spends its budget. */
+  private restore(kept: readonly PersistedEntry[]): void {
+    const touched: Entry[] = [];
+    for (const item of kept) {
+      const key = parsePresenceKey(item.key);
+      if (!key) continue;
+      const entry = this.entry(key);
+      if (item.lastReadAt !== undefined) entry.lastReadAt = Math.max(entry.lastReadAt ?? 0, item.lastReadAt);
+      if (item.presence && item.seenAt !== undefined && isLaterAnswer(entry.seenAt, item.seenAt) && !entry.presence) {
+        entry.seenAt = item.seenAt;
+        entry.presence = { ...revivePresence(item.presence), observedAt: item.seenAt };
+        touched.push(entry);
+      }
+    }
+    for (const entry of touched) {
+      const presence: Presence = { ...entry.presence!, updateDueAt: Math.max(this.nextDue(entry), this.now()) };
+      entry.presence = presence;
+      if (entry.key === 'self') this.learnSelf(presence);
+      this.publish(entry);
+    }
+    this.rescheduleAll();
+  }
+
+  private persistSoon(): void {
+    if (!this.persistence || this.identity === undefined || this.persistTimer || this.destroyed) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      this.persistNow();
+    }, 1000);
+  }
+
+  private persistNow(): void {
+    if (!this.persistence || this.identity === undefined) return;
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    const out: PersistedEntry[] = [];
+    for (const e of this.entries.values()) {
+      if (!e.presence && e.lastReadAt === undefined) continue;
+      const p = e.presence;
+      out.push({
+        key: e.key,
+        presence: p ? { userId: p.userId, category: p.category, timestamp: p.timestamp } : undefined,
+        seenAt: e.seenAt,
+        lastReadAt: e.lastReadAt,
+      });
+    }
+    this.persistence.save(this.identity, out);
   }
 
   // ---------------------------------------------------------------- housekeeping

@@ -112,7 +112,7 @@ describe('Presence', () => {
     expectTypeOf<Presence>().toHaveProperty('category').toEqualTypeOf<CategoryValue>();
     expectTypeOf<Presence>().toHaveProperty('isUnknown').toEqualTypeOf<boolean>();
     expectTypeOf<Presence>().toHaveProperty('timestamp').toEqualTypeOf<number | undefined>();
-    expectTypeOf<keyof Presence>().toEqualTypeOf<'userId' | 'category' | 'isUnknown' | 'timestamp' | 'source' | 'graph'>();
+    expectTypeOf<keyof Presence>().toEqualTypeOf<'userId' | 'category' | 'isUnknown' | 'timestamp' | 'source' | 'graph' | 'observedAt' | 'updateDueAt'>();
   });
 
   it('is read-only', () => {
