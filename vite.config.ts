@@ -4,14 +4,20 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import dts from 'vite-plugin-dts';
 import type { Plugin } from 'vite';
+import { clientDirective } from './scripts/clientDirective';
+import { stylesheetTypes } from './scripts/stylesheetTypes';
 
 const external = [
   'react',
   'react-dom',
   'react/jsx-runtime',
   '@tanstack/react-query',
+  '@tanstack/react-virtual',
   'msw',
   /^msw\//,
+  // A runtime dependency of the server entry only; apps install it with the library.
+  'jose',
+  /^jose\//,
   /^node:/,
 ];
 
@@ -78,7 +84,14 @@ function mapsWithoutSources(): Plugin {
 
 // Library build: one ESM file per public entry, declarations beside them.
 export default defineConfig({
-  plugins: [react(), componentStylesheets(), mapsWithoutSources(), dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', beforeWriteFile: withJsExtensions })],
+  plugins: [
+    react(),
+    componentStylesheets(),
+    mapsWithoutSources(),
+    dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', beforeWriteFile: withJsExtensions }),
+    clientDirective(['components', 'hooks']),
+    stylesheetTypes(),
+  ],
   publicDir: false,
   build: {
     copyPublicDir: false,
@@ -89,6 +102,7 @@ export default defineConfig({
         index: resolve(import.meta.dirname, 'src/index.ts'),
         'mock-pod/index': resolve(import.meta.dirname, 'src/mock-pod/index.ts'),
         'mock-pod/node': resolve(import.meta.dirname, 'src/mock-pod/node.ts'),
+        'mock-pod/msw': resolve(import.meta.dirname, 'src/mock-pod/msw.ts'),
         'server/index': resolve(import.meta.dirname, 'src/server/index.ts'),
       },
       formats: ['es'],

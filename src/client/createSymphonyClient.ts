@@ -12,8 +12,16 @@ import {
 import { PresenceApiError, type PresenceApiErrorKind } from './PresenceApiError';
 import { createTokenSource, type TokenSource } from './createTokenSource';
 import { AbortNoticed, callFailure, exchange, raceAbort } from './exchange';
+import { sessionKeyOf } from './sessionKey';
 import { parseRetryAfter } from './parseRetryAfter';
-import type { CallOptions, ListPresenceOptions, SetPresenceInput, SymphonyClient, SymphonyClientOptions } from './types';
+import type {
+  CallOptions,
+  ListPresenceOptions,
+  SetCallOptions,
+  SetPresenceInput,
+  SymphonyClient,
+  SymphonyClientOptions,
+} from './types';
 
 /** The pod's documented page-size bounds for GET /v2/users/presence. */
 const LIST_LIMIT_MAX = 5000;
@@ -39,6 +47,8 @@ interface RequestPlan {
   query?: ReadonlyArray<readonly [string, string]>;
   /** JSON text, built by the caller so long integers keep every digit. */
   body?: string;
+  /** Let the request outlive the page (`fetch` keepalive). */
+  keepalive?: boolean;
 }
 
 interface RawResponse {
@@ -179,6 +189,7 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
     if (typeof fetchImpl !== 'function') throw new TypeError('no fetch implementation available');
     const init: RequestInit = { method: plan.endpoint.split(' ')[0], headers: headersFor(plan, token) };
     if (plan.body !== undefined) init.body = plan.body;
+    if (plan.keepalive) init.keepalive = true;
     if (signal) init.signal = signal;
     if (token !== undefined) init.redirect = 'error';
     const response: unknown = await raceAbort(fetchImpl(buildUrl(base, plan), init), signal);
@@ -194,11 +205,18 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
 
 
   /** Runs one call: token, fetch, one refresh-and-retry on 401, status mapping, body read. */
-  async function request(plan: RequestPlan, signal: AbortSignal | undefined): Promise<RawResponse> {
+  async function request(plan: RequestPlan, call: CallOptions): Promise<RawResponse> {
     const { endpoint } = plan;
+    const { signal } = call;
     if (signal?.aborted) throw fail('aborted', endpoint, new AbortNoticed(signal.reason));
 
-    const { response, text, sentTokens, retryAfter } = await exchange(endpoint, tokens, (token) => send(plan, token, signal), signal);
+    const { response, text, sentTokens, retryAfter } = await exchange(
+      endpoint,
+      tokens,
+      (token) => send(plan, token, signal),
+      signal,
+      call.session,
+    );
     const { status } = response;
     if (status < 200 || status > 299) {
       throw new PresenceApiError({
@@ -220,7 +238,7 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
     const query: Array<[string, string]> = [];
     if (lastUserId !== undefined) query.push(['lastUserId', lastUserId]);
     if (limit !== undefined) query.push(['limit', String(limit)]);
-    const response = await request({ endpoint: ENDPOINT.list, path: '/v2/users/presence', query }, signal);
+    const response = await request({ endpoint: ENDPOINT.list, path: '/v2/users/presence', query }, { signal });
     return parseJsonBody(ENDPOINT.list, response, parsePresenceList);
   }
 
@@ -230,12 +248,21 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
   return {
     podUrl,
 
+    async sessionKey(call: CallOptions = {}) {
+      if (!tokens) return undefined;
+      try {
+        return sessionKeyOf(await raceAbort(tokens.current(), call.signal));
+      } catch (error) {
+        throw callFailure('unauthorized', ENDPOINT.getOwn, error, call.signal);
+      }
+    },
+
     async getOwnPresence(call: CallOptions = {}) {
-      const response = await request({ endpoint: ENDPOINT.getOwn, path: '/v2/user/presence' }, call.signal);
+      const response = await request({ endpoint: ENDPOINT.getOwn, path: '/v2/user/presence' }, call);
       return parseJsonBody(ENDPOINT.getOwn, response, (json) => parsePresence(json));
     },
 
-    async setOwnPresence(input: SetPresenceInput, call: CallOptions = {}) {
+    async setOwnPresence(input: SetPresenceInput, call: SetCallOptions = {}) {
       const endpoint = ENDPOINT.setOwn;
       const category: unknown = input?.category;
       if (typeof category !== 'string' || category.length === 0) {
@@ -248,8 +275,9 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
           path: '/v2/user/presence',
           query: soft === undefined ? [] : [['soft', String(soft)]],
           body: JSON.stringify({ category }),
+          keepalive: call.keepalive === true,
         },
-        call.signal,
+        call,
       );
       return parseJsonBody(endpoint, response, (json) => parsePresence(json));
     },
@@ -260,7 +288,7 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
       // Canonical strings written as bare JSON integers: Number() would round ids above 2^53.
       const ids = [...new Set(userIds.map((id: UserIdInput) => toUserId(id)))];
       if (ids.length === 0) return;
-      await request({ endpoint, path: '/v1/user/presence/register', body: `[${ids.join(',')}]` }, call.signal);
+      await request({ endpoint, path: '/v1/user/presence/register', body: `[${ids.join(',')}]` }, call);
       // Any 2xx is success; the SuccessResponse body carries nothing the caller needs.
     },
 
@@ -274,7 +302,7 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
           path: `/v3/user/${encodeURIComponent(id)}/presence`,
           query: local === undefined ? [] : [['local', String(local)]],
         },
-        call.signal,
+        call,
       );
       const presence = parseJsonBody(endpoint, response, (json) => parsePresence(json, id));
       if (presence.userId !== id) {

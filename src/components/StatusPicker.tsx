@@ -18,10 +18,12 @@ import {
   useContext,
   useEffect,
   useId,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
   type ButtonHTMLAttributes,
+  type CSSProperties,
   type KeyboardEvent,
 } from 'react';
 import { PresenceContext, usePresence, usePresenceSync, useSetPresence } from '../hooks';
@@ -81,9 +83,16 @@ export interface StatusPickerProps
   pending?: boolean;
   /**
    * Last save failure, announced politely. A string is shown as given (write it for people);
-   * an Error shows `labels.saveFailed`, since its message is for developers.
+   * an Error shows `labels.saveFailed` (or `labels.readFailed`, see `errorKind`), since its
+   * message is for developers.
    */
   error?: string | Error | null;
+  /**
+   * What an Error in `error` is about: `save` (a change failed) or `read` (the current status
+   * could not be loaded, and nothing was changed).
+   * @default 'save'
+   */
+  errorKind?: 'save' | 'read';
   /**
    * `external` shows the current status as other companies see it.
    * @default the PresenceUiProvider's view, else 'internal'
@@ -128,6 +137,44 @@ export interface StatusPickerProps
 
 const isPrintable = (e: KeyboardEvent): boolean => e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey;
 
+/** Where the list sits: below or above the button, and which of its edges it lines up with. */
+interface ListPlacement {
+  side: 'bottom' | 'top';
+  /** `end`: the list's inline-end edge on the button's (the list grows towards the start). */
+  align: 'start' | 'end';
+  /** Room left when the list fits on neither side, in CSS pixels. */
+  maxHeight?: number | undefined;
+}
+
+/** Space kept between the list and the window's edges, in CSS pixels. */
+const VIEWPORT_MARGIN = 8;
+
+/**
+ * Chooses the list's side and alignment so that it stays inside the window: below unless it only
+ * fits above, lined up with the button's far (inline-end) edge unless it only fits the other way,
+ * in either writing direction. When it fits neither way it takes the side with more room and
+ * scrolls inside (`--pw-listbox-max-height`), so the page itself never scrolls.
+ */
+function placeList(button: DOMRect, list: HTMLElement, trigger: HTMLElement): ListPlacement {
+  const view = document.documentElement;
+  const width = view.clientWidth || window.innerWidth;
+  const height = window.innerHeight || view.clientHeight;
+  const rtl = getComputedStyle(trigger).direction === 'rtl';
+  // scrollHeight: the list's full height even when a previous placement capped it.
+  const listHeight = list.scrollHeight + 2;
+  const listWidth = list.offsetWidth;
+  const gap = 4;
+  const below = height - button.bottom - gap - VIEWPORT_MARGIN;
+  const above = button.top - gap - VIEWPORT_MARGIN;
+  const side = listHeight <= below || below >= above ? 'bottom' : 'top';
+  const room = side === 'bottom' ? below : above;
+  // Room for the list growing from each edge of the button.
+  const towardStart = rtl ? width - button.left - VIEWPORT_MARGIN : button.right - VIEWPORT_MARGIN;
+  const towardEnd = rtl ? button.right - VIEWPORT_MARGIN : width - button.left - VIEWPORT_MARGIN;
+  const align = listWidth <= towardStart || towardStart >= towardEnd ? 'end' : 'start';
+  return { side, align, maxHeight: listHeight > room ? Math.max(room, 0) : undefined };
+}
+
 /**
  * Lets the signed-in user choose their status.
  *
@@ -145,6 +192,7 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
     disabled = false,
     pending = false,
     error,
+    errorKind = 'save',
     view: viewProp,
     labels: labelsProp,
     locale,
@@ -194,6 +242,7 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
   const listRef = useRef<HTMLSpanElement>(null);
   const triggerRef = useRef<HTMLButtonElement>(null);
   const typed = useRef<{ text: string; timer?: ReturnType<typeof setTimeout> }>({ text: '' });
+  const [placement, setPlacement] = useState<ListPlacement>({ side: 'bottom', align: 'end' });
 
   const setOpen = useCallback(
     (next: boolean) => {
@@ -339,10 +388,36 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
     return () => document.removeEventListener('pointerdown', onPointerDown);
   }, [open, close]);
 
+  // Place the list where it fits, before it is painted, and again when the page moves under it.
+  useLayoutEffect(() => {
+    if (!open) return undefined;
+    const place = (): void => {
+      const trigger = triggerRef.current;
+      const list = listRef.current;
+      if (!trigger || !list) return;
+      const next = placeList(trigger.getBoundingClientRect(), list, trigger);
+      setPlacement((p) => (p.side === next.side && p.align === next.align && p.maxHeight === next.maxHeight ? p : next));
+    };
+    place();
+    window.addEventListener('resize', place);
+    // Capture: scrolling any ancestor moves the button.
+    window.addEventListener('scroll', place, true);
+    return () => {
+      window.removeEventListener('resize', place);
+      window.removeEventListener('scroll', place, true);
+    };
+  }, [open]);
+
   useEffect(() => {
     if (!open || active < 0) return;
-    // Optional call: jsdom has no scrollIntoView.
-    listRef.current?.children[active]?.scrollIntoView?.({ block: 'nearest' });
+    // Scrolls the list only: scrollIntoView would scroll the page too when the option is off screen.
+    const list = listRef.current;
+    const option = list?.children[active] as HTMLElement | undefined;
+    if (!list || !option) return;
+    const top = option.offsetTop;
+    const bottom = top + option.offsetHeight;
+    if (top < list.scrollTop) list.scrollTop = top;
+    else if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = bottom - list.clientHeight;
   }, [open, active]);
 
   useEffect(() => () => clearTimeout(typed.current.timer), []);
@@ -360,7 +435,8 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
       : shown === undefined
         ? labels.changeStatus
         : labels.unknown;
-  const message = pending ? labels.saving : error ? (typeof error === 'string' ? error : labels.saveFailed) : '';
+  const errorText = errorKind === 'read' ? labels.readFailed : labels.saveFailed;
+  const message = pending ? labels.saving : error ? (typeof error === 'string' ? error : errorText) : '';
   const state = open ? 'open' : 'closed';
 
   return (
@@ -393,7 +469,15 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
           glyph={pending ? 'loading' : (shownGraph?.glyph ?? info?.glyph ?? 'unknown')}
           marker={!pending && shownGraph?.outOfOfficeMarker ? 'out-of-office' : undefined}
         />
-        <span className="pw-picker__value">{valueLabel}</span>
+        <span className="pw-picker__value">
+          <span className="pw-picker__label">{valueLabel}</span>
+          {/* Every option's label in the same grid cell, unseen: the button is as wide as the
+              longest, so it keeps its width when the status (or the language) changes. Drawn by
+              the stylesheet from data-label, so they stay out of the button's text. */}
+          {options.map((key) => (
+            <span key={key} className="pw-picker__sizer" aria-hidden="true" data-label={optionLabel(key)} />
+          ))}
+        </span>
         <svg className="pw-picker__chevron" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
           <path d="M4 6l4 4 4-4" />
         </svg>
@@ -404,6 +488,14 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
         className="pw-listbox"
         aria-label={labels.changeStatus}
         data-state={state}
+        data-side={placement.side}
+        data-align={placement.align}
+        // Through the CSS object model, which a strict CSP allows; only set once measured, never on a server render.
+        style={
+          placement.maxHeight === undefined
+            ? undefined
+            : ({ '--pw-listbox-max-height': `${placement.maxHeight}px` } as CSSProperties)
+        }
         hidden={!open}
         ref={listRef}
       >
@@ -431,7 +523,6 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
               data-active={i === active ? '' : undefined}
               // Keep the focus on the button, which owns the keyboard.
               onMouseDown={(e) => e.preventDefault()}
-              onPointerMove={() => setActive(i)}
               onClick={() => commit(i)}
             >
               <PresenceIcon glyph={option?.glyph ?? 'unknown'} />
@@ -487,6 +578,8 @@ const ConnectedStatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, Stat
       value={pairs && ownGraph && graphUi ? graphUi.pairKey(ownGraph) : own.data?.category}
       pending={pending ?? (setPresence.isPending || own.isPending)}
       error={error ?? setPresence.error ?? (own.isError ? own.error : undefined)}
+      // A failed first read changed nothing: it gets its own words, not "could not change".
+      errorKind={error === undefined && !setPresence.error && own.isError ? 'read' : 'save'}
       onValueChange={(category, details) => {
         onValueChange?.(category, details);
         setPresence.mutate({ category, soft: details.soft });

@@ -18,6 +18,24 @@ export {
   type StatusPickerProps,
 } from './StatusPicker';
 export { PresenceAvatar, initialsOf, type PresenceAvatarProps } from './PresenceAvatar';
+export {
+  PresenceRoster,
+  ROSTER_CARD_MIN_WIDTH,
+  ROSTER_COMPACT_WIDTH,
+  ROSTER_ROW_HEIGHT,
+  type PresenceRosterProps,
+} from './PresenceRoster';
+export {
+  ROSTER_GROUPS,
+  buildRosterRows,
+  countRosterGroups,
+  rosterGroupOf,
+  type PresenceRosterPerson,
+  type RosterFilter,
+  type RosterGroup,
+  type RosterSort,
+} from './rosterRows';
+export { resolveRosterLabels, rosterDe, rosterEn, rosterFr, rosterJa, type PresenceRosterLabels } from './rosterLabels';
 export { PresenceIcon, type IconGlyph, type PresenceIconProps } from './icons';
 export {
   BUILT_IN_LABELS,

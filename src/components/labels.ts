@@ -29,6 +29,8 @@ export interface PresenceLabels extends PresenceBadgeLabels {
   saving: string;
   /** Announced when saving failed and the error carries no message for people. */
   saveFailed: string;
+  /** Announced when the current status could not be read (nothing was changed). */
+  readFailed: string;
   /** Joins a person's name and status in the avatar's accessible name. Placeholders: `{name}`, `{status}`. */
   nameWithStatus: string;
 }
@@ -57,6 +59,7 @@ export const en: PresenceLabels = /* @__PURE__ */ Object.assign({}, enBadge, {
   externalSees: 'External contacts see {external}',
   saving: 'Saving status…',
   saveFailed: 'Could not change status',
+  readFailed: 'Could not load your status',
   nameWithStatus: '{name}, {status}',
 });
 
@@ -83,6 +86,7 @@ export const fr: PresenceLabels = {
   externalSees: 'Les contacts externes voient «\u00a0{external}\u00a0»',
   saving: 'Enregistrement du statut…',
   saveFailed: 'Impossible de changer le statut',
+  readFailed: 'Impossible de charger votre statut',
   nameWithStatus: '{name}, {status}',
 };
 
@@ -109,6 +113,7 @@ export const de: PresenceLabels = {
   externalSees: 'Externe Kontakte sehen „{external}“',
   saving: 'Status wird gespeichert …',
   saveFailed: 'Status konnte nicht geändert werden',
+  readFailed: 'Ihr Status konnte nicht geladen werden',
   nameWithStatus: '{name}, {status}',
 };
 
@@ -135,6 +140,7 @@ export const ja: PresenceLabels = {
   externalSees: '外部の連絡先には「{external}」と表示されます',
   saving: 'ステータスを保存中…',
   saveFailed: 'ステータスを変更できませんでした',
+  readFailed: 'ステータスを読み込めませんでした',
   nameWithStatus: '{name}、{status}',
 };
 

@@ -23,6 +23,7 @@ import {
 import { ledgerStats } from './ledgerStats';
 import { resolveAssumptions } from './podRules';
 import { checkLatency, createFaultList, type ActiveFault as ActiveFaultOf } from './faultList';
+import { podCertificateResponse } from './mockPodIdentity';
 import { deriveSeed, mulberry32, type Random } from './mulberry32';
 import type {
   LedgerEntry,
@@ -503,6 +504,7 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
   async function handle(request: MockPodRequest): Promise<MockPodResponse> {
     const method = request.method.toUpperCase();
     const { pathname, params } = splitRequest(request);
+    if (pathname === '/v1/podcert') return podCertificateResponse(pod, method);
     const match = matchRoute(method, pathname);
     const bodyText = request.bodyText ?? '';
     await sleep(latencyMs);

@@ -172,11 +172,13 @@ describe('StatusPicker', () => {
       expect(options().filter((o) => o.hasAttribute('data-active'))).toHaveLength(1);
     });
 
-    it('follows the pointer', async () => {
-      const { user } = setup();
+    it('hovering does not move the keyboard highlight: hover and focus look different', async () => {
+      const { user, onValueChange } = setup({ defaultValue: 'AVAILABLE' });
       await user.keyboard('{ArrowDown}');
       await user.hover(option('Away'));
-      expect(active()).toBe('Away');
+      expect(active()).toBe('Available');
+      await user.click(option('Away'));
+      expect(onValueChange).toHaveBeenCalledExactlyOnceWith('AWAY', { soft: false });
     });
   });
 
@@ -552,8 +554,10 @@ describe('StatusPicker', () => {
     it.each([
       { error: 'Too many changes, try again in a minute', text: 'Too many changes, try again in a minute' },
       { error: new Error('HTTP 429 /pod/v2/user/presence'), text: 'Could not change status' },
-    ])('announces an error: "$text"', ({ error, text }) => {
-      setup({ error });
+      { error: new Error('HTTP 500'), errorKind: 'read' as const, text: 'Could not load your status' },
+      { error: 'Written for people', errorKind: 'read' as const, text: 'Written for people' },
+    ])('announces an error: "$text"', ({ error, text, ...rest }) => {
+      setup({ error, ...rest });
       const status = screen.getByRole('status');
       expect(status).toHaveTextContent(text);
       expect(status).toHaveAttribute('data-error');

@@ -87,6 +87,23 @@ describe('connected components', () => {
     expect(screen.getByRole('status').textContent).toMatch(/could not/i);
   });
 
+  it.each([
+    ['en', 'Could not load your status'],
+    ['fr', 'Impossible de charger votre statut'],
+    ['de', 'Ihr Status konnte nicht geladen werden'],
+    ['ja', 'ステータスを読み込めませんでした'],
+  ])('StatusPicker whose first read fails says so (%s), not that a change failed', async (locale, text) => {
+    const { pod, wrap } = setup();
+    pod.faults.add({ route: 'getOwn', status: 500 });
+    render(wrap(<StatusPicker />, locale));
+    await flush();
+    await flush(60 * SECOND);
+    const status = screen.getByRole('status');
+    expect(status).toHaveTextContent(text);
+    expect(status).toHaveAttribute('data-error');
+    expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(0);
+  });
+
   it('a controlled StatusPicker inside a provider makes no request', async () => {
     const { pod, wrap } = setup();
     const onValueChange = vi.fn();

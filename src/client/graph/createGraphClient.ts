@@ -14,7 +14,7 @@ import { createTokenSource, type TokenSource } from '../createTokenSource';
 import { AbortNoticed, callFailure, exchange, raceAbort } from '../exchange';
 import { parseRetryAfter } from '../parseRetryAfter';
 import type { CallOptions } from '../types';
-import type { GraphClient, GraphClientOptions, GraphSetPreferredInput, GraphSetPresenceInput } from './types';
+import type { GraphClient, GraphClientOptions, GraphSetPreferredInput, GraphSetPresenceInput, GraphSetStatusMessageInput } from './types';
 
 /** Graph's documented limit of ids per getPresencesByUserId call. */
 export const GRAPH_BATCH_MAX = 650;
@@ -31,7 +31,11 @@ const ENDPOINT = {
   clear: 'POST /users/{id}/presence/clearPresence',
   setPreferred: 'POST /users/{id}/presence/setUserPreferredPresence',
   clearPreferred: 'POST /users/{id}/presence/clearUserPreferredPresence',
+  setStatusMessage: 'POST /users/{id}/presence/setStatusMessage',
 } as const;
+
+/** Longest status message sent, in UTF-16 units (Teams shows up to 280 characters). */
+export const GRAPH_STATUS_MESSAGE_MAX = 280;
 
 type Endpoint = (typeof ENDPOINT)[keyof typeof ENDPOINT];
 
@@ -272,7 +276,23 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     async clearUserPreferredPresence(userId: string, call: CallOptions = {}) {
       const endpoint = ENDPOINT.clearPreferred;
       const id = toGraphUserId(userId);
-      await request({ endpoint, path: `/users/${id}/presence/clearUserPreferredPresence`, body: {} }, call.signal);
+      await request({ endpoint, path: `/users/${id}/presence/clearUserPreferredPresence` }, call.signal);
+    },
+
+    async setStatusMessage(input: GraphSetStatusMessageInput, call: CallOptions = {}) {
+      const endpoint = ENDPOINT.setStatusMessage;
+      const id = toGraphUserId(input?.userId);
+      const text = input.message;
+      if (typeof text !== 'string' || text.length > GRAPH_STATUS_MESSAGE_MAX) {
+        throw invalidArgument(endpoint, new RangeError(`message must be a string of at most ${GRAPH_STATUS_MESSAGE_MAX} characters`));
+      }
+      const statusMessage: Record<string, unknown> = { message: { content: text, contentType: 'text' } };
+      if (input.expiresAt !== undefined) {
+        if (!Number.isFinite(input.expiresAt)) throw invalidArgument(endpoint, new RangeError('expiresAt must be a time in ms'));
+        // Graph's dateTimeTimeZone: a local time without offset, and its zone.
+        statusMessage.expiryDateTime = { dateTime: new Date(input.expiresAt).toISOString().slice(0, -1), timeZone: 'UTC' };
+      }
+      await request({ endpoint, path: `/users/${id}/presence/setStatusMessage`, body: { statusMessage } }, call.signal);
     },
   };
 }

@@ -63,6 +63,11 @@ export interface GraphPresenceClient extends SymphonyClient {
   graphIdOf(key: UserIdInput): GraphUserId | undefined;
   /** Batch read through getPresencesByUserId (chunked at 650 ids). */
   getUsersPresence(userIds: readonly UserId[], options?: CallOptions): Promise<Presence[]>;
+  /**
+   * Sets the signed-in user's status message (an empty one clears it) and reads their presence
+   * back, so the caller can show what Graph now says.
+   */
+  setOwnStatusMessage(input: { message: string; expiresAt?: number | undefined }, options?: CallOptions): Promise<Presence>;
 }
 
 interface Observed {
@@ -136,7 +141,14 @@ export function createGraphPresenceClient(graph: GraphClient, options: GraphPres
       isUnknown: !isKnownCategory(category),
       timestamp: changedAt,
       source: 'graph',
-      graph: { availability: p.availability, activity: p.activity, outOfOffice: p.outOfOffice, id: guid },
+      graph: {
+        availability: p.availability,
+        activity: p.activity,
+        outOfOffice: p.outOfOffice,
+        id: guid,
+        statusMessage: p.statusMessage,
+        outOfOfficeMessage: p.outOfOffice ? p.outOfOfficeMessage : undefined,
+      },
     };
   }
 
@@ -191,6 +203,12 @@ export function createGraphPresenceClient(graph: GraphClient, options: GraphPres
     },
 
     graphIdOf: (key: UserIdInput) => byKey.get(String(key) as UserId),
+
+    async setOwnStatusMessage(input, call = {}) {
+      if (!meId) await readOwn(call);
+      await graph.setStatusMessage({ userId: meId as GraphUserId, message: input.message, expiresAt: input.expiresAt }, call);
+      return readOwn(call);
+    },
 
     getOwnPresence: (call: CallOptions = {}) => readOwn(call),
 

@@ -56,6 +56,16 @@ export interface GraphSetPreferredInput {
   expirationDuration?: string | undefined;
 }
 
+/** What `setStatusMessage` sends for a user. */
+export interface GraphSetStatusMessageInput {
+  /** The user's object id (GUID). */
+  userId: string;
+  /** Plain text, at most 280 characters; an empty string clears the message. */
+  message: string;
+  /** When the message stops showing, ms since 1970. Omitted: it stays until replaced. */
+  expiresAt?: number | undefined;
+}
+
 /** Typed access to Graph's presence endpoints. Every failure is a `PresenceApiError`. */
 export interface GraphClient {
   /** The base URL in use, without a trailing slash. */
@@ -82,5 +92,7 @@ export interface GraphClient {
   setUserPreferredPresence(input: GraphSetPreferredInput, options?: CallOptions): Promise<void>;
   /** POST /users/{id}/presence/clearUserPreferredPresence. */
   clearUserPreferredPresence(userId: string, options?: CallOptions): Promise<void>;
+  /** POST /users/{id}/presence/setStatusMessage: sets (or, with an empty message, clears) the user's note. */
+  setStatusMessage(input: GraphSetStatusMessageInput, options?: CallOptions): Promise<void>;
 }
 

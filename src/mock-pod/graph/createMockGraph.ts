@@ -7,6 +7,7 @@ import {
   defaultPreferredExpirationMs,
   isSettableGraphPair,
   isUserPreferredGraphPair,
+  parseGraphDateTime,
   parseGraphUserId,
   parseIsoDuration,
   toGraphUserId,
@@ -84,6 +85,7 @@ interface UserRecord {
   outOfOffice: boolean;
   oofMessage: string | undefined;
   inMeeting: boolean;
+  statusMessage: { text: string; setAt: number; expiresAt: number | undefined } | undefined;
 }
 
 interface TokenInfo {
@@ -126,12 +128,13 @@ interface RouteMatch {
   allow?: string;
 }
 
-const USER_PATH = /^\/users\/([^/]+)\/presence(?:\/(setPresence|clearPresence|setUserPreferredPresence|clearUserPreferredPresence))?$/;
+const USER_PATH = /^\/users\/([^/]+)\/presence(?:\/(setPresence|clearPresence|setUserPreferredPresence|clearUserPreferredPresence|setStatusMessage))?$/;
 const ACTION_ROUTES: Readonly<Record<string, MockGraphRoute>> = {
   setPresence: 'setPresence',
   clearPresence: 'clearPresence',
   setUserPreferredPresence: 'setPreferred',
   clearUserPreferredPresence: 'clearPreferred',
+  setStatusMessage: 'setStatusMessage',
 };
 
 function matchRoute(method: string, pathname: string): RouteMatch {
@@ -246,6 +249,7 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
       outOfOffice: spec.outOfOffice ?? false,
       oofMessage: undefined,
       inMeeting: spec.inMeeting ?? false,
+      statusMessage: undefined,
     };
     users.set(id, user);
     return user;
@@ -293,6 +297,24 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
     return { ...base, outOfOffice: true };
   }
 
+  /** The message while it has not expired, as Graph's presenceStatusMessage (times in UTC). */
+  function liveStatusMessage(user: UserRecord, now: number): UserRecord['statusMessage'] {
+    const m = user.statusMessage;
+    return m && (m.expiresAt === undefined || m.expiresAt > now) ? m : undefined;
+  }
+
+  function statusMessageJson(user: UserRecord, now: number): Record<string, unknown> | null {
+    const m = liveStatusMessage(user, now);
+    if (!m) return null;
+    const utc = (t: number) => ({ dateTime: `${new Date(t).toISOString().slice(0, -1)}0000`, timeZone: 'UTC' });
+    return {
+      message: { content: m.text, contentType: 'text' },
+      // Assumption: a message without expiry is answered with no expiryDateTime (Graph's docs show none).
+      expiryDateTime: m.expiresAt === undefined ? null : utc(m.expiresAt),
+      publishedDateTime: new Date(m.setAt).toISOString(),
+    };
+  }
+
   function presenceJson(user: UserRecord, now: number): Record<string, unknown> {
     const p = compute(user, now);
     return {
@@ -300,7 +322,7 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
       id: user.id,
       availability: p.availability,
       activity: p.activity,
-      statusMessage: null,
+      statusMessage: statusMessageJson(user, now),
       outOfOfficeSettings: { message: user.outOfOffice ? (user.oofMessage ?? null) : null, isOutOfOffice: p.outOfOffice },
     };
   }
@@ -315,6 +337,7 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
       activity: p.activity,
       outOfOffice: p.outOfOffice,
       inMeeting: user.inMeeting,
+      statusMessage: ((m) => (m ? Object.freeze({ text: m.text, expiresAt: m.expiresAt }) : undefined))(liveStatusMessage(user, now)),
       preferred: user.preferred ? Object.freeze({ ...user.preferred }) : undefined,
       sessions: Object.freeze(
         user.sessions.map(
@@ -459,6 +482,22 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
           duration = ms;
         }
         user.preferred = { ...pair, expiresAt: now + duration };
+        return ok();
+      }
+      case 'setStatusMessage': {
+        const user = writableUser(match, token);
+        if ('status' in user) return user;
+        const message = readBody(bodyText)?.statusMessage;
+        if (typeof message !== 'object' || message === null) return graphError(400, 'BadRequest', 'Body must be {"statusMessage": {...}}');
+        const { message: body, expiryDateTime } = message as Record<string, unknown>;
+        const content = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).content : undefined;
+        if (typeof content !== 'string') return graphError(400, 'BadRequest', 'statusMessage.message.content must be a string');
+        let expiresAt: number | undefined;
+        if (expiryDateTime !== undefined && expiryDateTime !== null) {
+          expiresAt = parseGraphDateTime(expiryDateTime);
+          if (expiresAt === undefined) return graphError(400, 'BadRequest', 'expiryDateTime must be a UTC dateTimeTimeZone');
+        }
+        user.statusMessage = content.trim() === '' ? undefined : { text: content, setAt: now, expiresAt };
         return ok();
       }
       case 'clearPreferred': {

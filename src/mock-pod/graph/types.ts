@@ -9,7 +9,8 @@ export type MockGraphRoute =
   | 'setPresence'
   | 'clearPresence'
   | 'setPreferred'
-  | 'clearPreferred';
+  | 'clearPreferred'
+  | 'setStatusMessage';
 
 /** A request to the emulator, as plain data (same shape as the Symphony emulator's). */
 export type MockGraphRequest = MockPodRequest;
@@ -84,6 +85,8 @@ export interface MockGraphUser {
   readonly activity: GraphActivity;
   readonly outOfOffice: boolean;
   readonly inMeeting: boolean;
+  /** The status message while set and not expired. */
+  readonly statusMessage: { readonly text: string; readonly expiresAt: number | undefined } | undefined;
   /** The user-preferred presence, while set and not expired (it only shows while a session exists). */
   readonly preferred: (GraphPresencePair & { readonly expiresAt: number }) | undefined;
   /** Live sessions, most recently set first. */
