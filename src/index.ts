@@ -6,6 +6,7 @@
  */
 import './components/presence-widgets.css';
 import './components/PresenceRoster.css';
+import './components/StatusMessageEditor.css';
 
 export * from './model';
 export * from './client';
