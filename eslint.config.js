@@ -32,6 +32,8 @@ function restrict(/** @type {{ packages?: string[]; layers?: string[]; why: stri
 const REACT = '^react(-dom)?(/.*)?$';
 const TANSTACK = '^@tanstack/';
 const MSW = '^msw(/.*)?$';
+// jose verifies user JWTs on the app's backend (src/server); browser code never pulls it in.
+const JOSE = '^jose(/.*)?$';
 const NODE = `^(node:.*|(${builtinModules.filter((m) => !m.startsWith('_')).join('|')})(/.*)?)$`;
 
 /** Globals of plain Node scripts (.js/.mjs are not type-checked, so `no-undef` stays on for them). */
@@ -101,12 +103,21 @@ export default defineConfig(
     rules: { 'no-console': 'error' },
   },
 
+  // --- jose verifies user JWTs on the app's backend; no browser code may pull it in.
+  {
+    files: ['src/**'],
+    ignores: ['src/server/**'],
+    rules: {
+      'no-restricted-imports': restrict({ packages: [JOSE], why: 'jose belongs to the server entry (src/server) only.' }),
+    },
+  },
+
   // --- one-way architecture.
   {
     files: ['src/model/**'],
     rules: {
       'no-restricted-imports': restrict({
-        packages: [REACT, TANSTACK, MSW, NODE],
+        packages: [REACT, TANSTACK, MSW, NODE, JOSE],
         layers: ['client', 'sync', 'hooks', 'components', 'mock-pod'],
         why: 'src/model is pure: no React, TanStack, msw, Node built-ins or upper layers.',
       }),
@@ -116,7 +127,7 @@ export default defineConfig(
     files: ['src/client/**'],
     rules: {
       'no-restricted-imports': restrict({
-        packages: [REACT, TANSTACK, MSW],
+        packages: [REACT, TANSTACK, MSW, JOSE],
         layers: ['sync', 'hooks', 'components', 'mock-pod'],
         why: 'src/client may import src/model only: no React, TanStack, msw or upper layers.',
       }),
@@ -126,7 +137,7 @@ export default defineConfig(
     files: ['src/sync/**'],
     rules: {
       'no-restricted-imports': restrict({
-        packages: [REACT],
+        packages: [REACT, JOSE],
         layers: ['hooks', 'components', 'mock-pod'],
         why: 'src/sync sits below React: no react, src/hooks, src/components or src/mock-pod.',
       }),
@@ -136,6 +147,7 @@ export default defineConfig(
     files: ['src/hooks/**'],
     rules: {
       'no-restricted-imports': restrict({
+        packages: [JOSE],
         layers: ['components', 'mock-pod'],
         why: 'src/hooks may not import src/components or src/mock-pod.',
       }),
@@ -145,7 +157,7 @@ export default defineConfig(
     files: ['src/mock-pod/**'],
     rules: {
       'no-restricted-imports': restrict({
-        packages: [REACT, TANSTACK],
+        packages: [REACT, TANSTACK, JOSE],
         layers: ['client', 'sync', 'hooks', 'components'],
         why: 'src/mock-pod is a stand-in server: it may import src/model only (and msw).',
       }),

@@ -1,8 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import dts from 'vite-plugin-dts';
+import type { Plugin } from 'vite';
+import { clientDirective } from './scripts/clientDirective';
+import { stylesheetTypes } from './scripts/stylesheetTypes';
 
 const external = [
   'react',
@@ -12,6 +15,9 @@ const external = [
   '@tanstack/react-virtual',
   'msw',
   /^msw\//,
+  // A runtime dependency of the server entry only; apps install it with the library.
+  'jose',
+  /^jose\//,
   /^node:/,
 ];
 
@@ -30,9 +36,62 @@ function withJsExtensions(filePath: string, content: string): { filePath: string
   return { filePath, content: fixed };
 }
 
+/** The per-component stylesheets, published as `presence-widgets/styles/<name>.css`. */
+const COMPONENT_STYLESHEETS = ['base', 'badge', 'avatar', 'picker', 'roster', 'message'] as const;
+
+/**
+ * Copies the per-component stylesheets to dist/styles/ as they are. dist/presence-widgets.css
+ * (`styles.css`) is Vite's own output: src/index imports src/components/presence-widgets.css,
+ * whose @imports of these same files Vite inlines, so the two can never disagree.
+ */
+function componentStylesheets(): Plugin {
+  return {
+    name: 'presence-widgets:component-stylesheets',
+    apply: 'build',
+    generateBundle() {
+      for (const name of COMPONENT_STYLESHEETS) {
+        const file = resolve(import.meta.dirname, `src/components/styles/${name}.css`);
+        this.addWatchFile(file);
+        this.emitFile({ type: 'asset', fileName: `styles/${name}.css`, source: readFileSync(file, 'utf8') });
+      }
+    },
+  };
+}
+
+/**
+ * Source maps without `sourcesContent`: the maps still turn a stack trace into src/ files and
+ * lines, but no longer carry a second copy of every source (they were half of the tarball).
+ */
+function mapsWithoutSources(): Plugin {
+  let outDir = '';
+  return {
+    name: 'presence-widgets:maps-without-sources',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    writeBundle(_options, bundle) {
+      for (const fileName of Object.keys(bundle)) {
+        if (!fileName.endsWith('.map')) continue;
+        const path = resolve(outDir, fileName);
+        const map = JSON.parse(readFileSync(path, 'utf8')) as { sourcesContent?: unknown };
+        delete map.sourcesContent;
+        writeFileSync(path, JSON.stringify(map));
+      }
+    },
+  };
+}
+
 // Library build: one ESM file per public entry, declarations beside them.
 export default defineConfig({
-  plugins: [react(), dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', beforeWriteFile: withJsExtensions })],
+  plugins: [
+    react(),
+    componentStylesheets(),
+    mapsWithoutSources(),
+    dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', beforeWriteFile: withJsExtensions }),
+    clientDirective(['components', 'hooks']),
+    stylesheetTypes(),
+  ],
   publicDir: false,
   build: {
     copyPublicDir: false,
@@ -43,6 +102,7 @@ export default defineConfig({
         index: resolve(import.meta.dirname, 'src/index.ts'),
         'mock-pod/index': resolve(import.meta.dirname, 'src/mock-pod/index.ts'),
         'mock-pod/node': resolve(import.meta.dirname, 'src/mock-pod/node.ts'),
+        'mock-pod/msw': resolve(import.meta.dirname, 'src/mock-pod/msw.ts'),
         'server/index': resolve(import.meta.dirname, 'src/server/index.ts'),
       },
       formats: ['es'],

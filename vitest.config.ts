@@ -27,7 +27,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'jsdom',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/browser/**', 'test/bench/**', 'test/e2e/**'],
+          exclude: ['test/browser/**', 'test/bench/**', 'test/e2e/**', 'test/package/**'],
           setupFiles: ['test/setup.ts'],
           typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
         },
@@ -40,6 +40,20 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 90_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // The packed tarball in fresh apps (Vite, Node, TypeScript, Next.js, a static page):
+        // built and packed once by the global setup, run after the other projects so that the
+        // installs and the Next.js build do not compete with the browser tests for 2 cores.
+        test: {
+          name: 'package',
+          environment: 'node',
+          include: ['test/package/**/*.test.ts'],
+          globalSetup: ['test/package/packTarball.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          sequence: { groupOrder: 1 },
         },
       },
       {

@@ -113,6 +113,71 @@ function runAttw(tarballPath, pkg, dir) {
   return Object.keys(report.analysis.entrypoints ?? {}).length;
 }
 
+/**
+ * Stylesheet entries must work as they are: from a plain <link>, a bundler, or a CSP page that
+ * allows only 'self'. An @import left in them would need resolving (and a second request).
+ */
+function checkStylesheets(pkg, packedFiles) {
+  const targets = exportTargets(pkg).filter((target) => target.endsWith('.css'));
+  for (const target of targets) {
+    const path = target.slice(2);
+    if (!packedFiles.has(path)) fail(`${path} is exported but not in the tarball`);
+    const text = readFileSync(join(root, path), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    if (/@import\b/.test(text)) fail(`${path} still has an @import`);
+    if (!/\.pw-[\w-]+/.test(text)) fail(`${path} holds no pw-* rule`);
+  }
+  return targets.length;
+}
+
+/**
+ * Source maps ship without `sourcesContent` (a second copy of every source, once half of the
+ * tarball); returns the share of the unpacked size that maps take.
+ */
+function checkSourceMaps(files) {
+  const maps = files.filter((file) => file.path.endsWith('.map'));
+  for (const map of maps) {
+    const json = JSON.parse(readFileSync(join(root, map.path), 'utf8'));
+    if (json.sourcesContent !== undefined) fail(`${map.path} embeds its sources (sourcesContent)`);
+  }
+  const total = files.reduce((sum, file) => sum + file.size, 0);
+  return maps.reduce((sum, file) => sum + file.size, 0) / total;
+}
+
+/** The README's Quick start imports, as an app bundles them. */
+const QUICK_START = "export { createSymphonyClient, PresenceProvider, PresenceBadge, StatusPicker, usePresence } from './dist/index.js';";
+
+/**
+ * Symphony-only apps must not ship Microsoft Graph code: bundles the Quick start from dist/ with
+ * Vite (tree-shaking as an app's production build does) and fails on any Graph module in it.
+ * Graph support reaches the widgets only through `graphPresenceUi` / `GraphPresenceProvider`.
+ */
+async function checkQuickStartHasNoGraph() {
+  const { build } = await import('vite');
+  const entry = '\0quick-start';
+  const result = await build({
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    mode: 'production',
+    plugins: [{ name: 'quick-start', resolveId: (id) => (id.endsWith('quick-start') ? entry : null), load: (id) => (id === entry ? QUICK_START : null) }],
+    build: {
+      write: false,
+      minify: false,
+      lib: { entry: 'quick-start', formats: ['es'], fileName: 'quick-start' },
+      rolldownOptions: { external: [/^react(-dom)?(\/|$)/, /^@tanstack\//] },
+    },
+  });
+  const modules = (Array.isArray(result) ? result : [result])
+    .flatMap((r) => r.output)
+    .flatMap((file) => (file.type === 'chunk' ? Object.entries(file.modules) : []))
+    .filter(([, info]) => info.renderedLength > 0)
+    .map(([id]) => id.replace(`${root}/`, ''));
+  if (modules.length === 0) fail('the Quick start bundle is empty');
+  const graph = modules.filter((id) => /graph/i.test(id));
+  if (graph.length > 0) fail(`the Quick start bundle carries Microsoft Graph code: ${graph.join(', ')}`);
+  return modules.length;
+}
+
 async function main() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const missing = exportTargets(pkg).filter((target) => !existsSync(join(root, target)));
@@ -121,13 +186,16 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'check-package-'));
   try {
     const tarball = pack(dir);
+    const stylesheets = checkStylesheets(pkg, new Set(tarball.files.map((file) => file.path)));
+    const quickStartModules = await checkQuickStartHasNoGraph();
+    const mapShare = checkSourceMaps(tarball.files);
     const publintResult = await runPublint(tarball.path);
     if (publintResult.errors > 0) fail(`publint found ${publintResult.errors} error(s)`);
     const entrypoints = runAttw(tarball.path, pkg, dir);
     const kib = (tarball.size / 1024).toFixed(1);
     const notes = publintResult.suggestions > 0 ? ` (${publintResult.suggestions} suggestion(s))` : '';
     console.log(
-      `package: publint ok${notes}, attw ok (${entrypoints} entrypoints), ${kib} KiB packed, ${tarball.entryCount} files`,
+      `package: publint ok${notes}, attw ok (${entrypoints} entrypoints), ${stylesheets} stylesheets, Quick start free of Graph code (${quickStartModules} modules), ${kib} KiB packed (${(tarball.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${Math.round(mapShare * 100)}% source maps without sources), ${tarball.entryCount} files`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

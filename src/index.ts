@@ -5,8 +5,6 @@
  * model (data and rules) -> client (HTTP) -> sync (budget and scheduling) -> hooks -> components.
  */
 import './components/presence-widgets.css';
-import './components/PresenceRoster.css';
-import './components/StatusMessageEditor.css';
 
 export * from './model';
 export * from './client';
@@ -43,3 +41,6 @@ export * from './components';
 // which stays available as `PresenceDataProvider`.
 export { PresenceProvider, type PresenceProviderProps } from './components';
 export { PresenceProvider as PresenceDataProvider } from './hooks';
+// Likewise the Graph source: the components' one also brings Graph support to the widgets.
+export { GraphPresenceProvider } from './components';
+export { GraphPresenceProvider as GraphPresenceDataProvider } from './hooks';

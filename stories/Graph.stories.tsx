@@ -3,16 +3,17 @@ import { mswLoader } from 'msw-storybook-addon/csf3';
 import type { ReactElement } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import '../src/components/presence-widgets.css';
-import '../src/components/StatusMessageEditor.css';
 import {
+  GraphPresenceProvider,
   PresenceAvatar,
   PresenceBadge,
   PresenceProvider,
   PresenceUiProvider,
   StatusMessageEditor,
   StatusPicker,
+  graphPresenceUi,
 } from '../src/components';
-import { GraphPresenceProvider, useMergedPresence, type PresenceSourceState } from '../src/hooks';
+import { useMergedPresence, type PresenceSourceState } from '../src/hooks';
 import { DEFAULT_GRAPH_USERS } from '../src/mock-pod';
 import { GRAPH_PRESENCE_STATES, toSymphonyCategory } from '../src/model';
 import { storyClient, storyPodHandlers } from './support/storyPod';
@@ -71,7 +72,7 @@ function AllStates(): ReactElement {
 /** People of the Graph emulator, live through the Graph adapter, with the own status picker. */
 function LivePeople(): ReactElement {
   return (
-    <PresenceProvider client={storyGraphAdapter} options={{ internalIntervalMs: 15_000 }}>
+    <PresenceProvider client={storyGraphAdapter} graph={graphPresenceUi} options={{ internalIntervalMs: 15_000 }}>
       <section aria-label="Teams people">
         <p>
           My Teams status: <StatusPicker /> <PresenceBadge userId="self" showLabel data-testid="me" />
@@ -192,9 +193,9 @@ type Story = StoryObj<typeof meta>;
 
 /** Teams' icons for every availability/activity pair of Graph's table, out of office as a marker. */
 export const AllGraphStates: Story = {
-  // Graph's icons come with a provider's `graph` support (PresenceProvider always brings it).
+  // Graph's icons come with a provider's `graph` support.
   render: () => (
-    <PresenceUiProvider graph>
+    <PresenceUiProvider graph={graphPresenceUi}>
       <AllStates />
     </PresenceUiProvider>
   ),

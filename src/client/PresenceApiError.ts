@@ -10,7 +10,13 @@ export type PresenceApiErrorKind =
   | 'server'
   | 'network'
   | 'invalid-response'
-  | 'aborted';
+  | 'aborted'
+  /**
+   * A call pinned to a session (`CallOptions.session`) found another token: not sent (status 0),
+   * or sent and refused with 401 after which the token was renewed. Registrations made under the
+   * old session do not carry over, so the caller must register again before reading externals.
+   */
+  | 'session-changed';
 
 export interface PresenceApiErrorInit {
   kind: PresenceApiErrorKind;

@@ -12,6 +12,7 @@ import {
 import { PresenceApiError, type PresenceApiErrorKind } from './PresenceApiError';
 import { createTokenSource, type TokenSource } from './createTokenSource';
 import { AbortNoticed, callFailure, exchange, raceAbort } from './exchange';
+import { sessionKeyOf } from './sessionKey';
 import { parseRetryAfter } from './parseRetryAfter';
 import type { CallOptions, ListPresenceOptions, SetPresenceInput, SymphonyClient, SymphonyClientOptions } from './types';
 
@@ -194,11 +195,18 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
 
 
   /** Runs one call: token, fetch, one refresh-and-retry on 401, status mapping, body read. */
-  async function request(plan: RequestPlan, signal: AbortSignal | undefined): Promise<RawResponse> {
+  async function request(plan: RequestPlan, call: CallOptions): Promise<RawResponse> {
     const { endpoint } = plan;
+    const { signal } = call;
     if (signal?.aborted) throw fail('aborted', endpoint, new AbortNoticed(signal.reason));
 
-    const { response, text, sentTokens, retryAfter } = await exchange(endpoint, tokens, (token) => send(plan, token, signal), signal);
+    const { response, text, sentTokens, retryAfter } = await exchange(
+      endpoint,
+      tokens,
+      (token) => send(plan, token, signal),
+      signal,
+      call.session,
+    );
     const { status } = response;
     if (status < 200 || status > 299) {
       throw new PresenceApiError({
@@ -220,7 +228,7 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
     const query: Array<[string, string]> = [];
     if (lastUserId !== undefined) query.push(['lastUserId', lastUserId]);
     if (limit !== undefined) query.push(['limit', String(limit)]);
-    const response = await request({ endpoint: ENDPOINT.list, path: '/v2/users/presence', query }, signal);
+    const response = await request({ endpoint: ENDPOINT.list, path: '/v2/users/presence', query }, { signal });
     return parseJsonBody(ENDPOINT.list, response, parsePresenceList);
   }
 
@@ -230,8 +238,17 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
   return {
     podUrl,
 
+    async sessionKey(call: CallOptions = {}) {
+      if (!tokens) return undefined;
+      try {
+        return sessionKeyOf(await raceAbort(tokens.current(), call.signal));
+      } catch (error) {
+        throw callFailure('unauthorized', ENDPOINT.getOwn, error, call.signal);
+      }
+    },
+
     async getOwnPresence(call: CallOptions = {}) {
-      const response = await request({ endpoint: ENDPOINT.getOwn, path: '/v2/user/presence' }, call.signal);
+      const response = await request({ endpoint: ENDPOINT.getOwn, path: '/v2/user/presence' }, call);
       return parseJsonBody(ENDPOINT.getOwn, response, (json) => parsePresence(json));
     },
 
@@ -249,7 +266,7 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
           query: soft === undefined ? [] : [['soft', String(soft)]],
           body: JSON.stringify({ category }),
         },
-        call.signal,
+        call,
       );
       return parseJsonBody(endpoint, response, (json) => parsePresence(json));
     },
@@ -260,7 +277,7 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
       // Canonical strings written as bare JSON integers: Number() would round ids above 2^53.
       const ids = [...new Set(userIds.map((id: UserIdInput) => toUserId(id)))];
       if (ids.length === 0) return;
-      await request({ endpoint, path: '/v1/user/presence/register', body: `[${ids.join(',')}]` }, call.signal);
+      await request({ endpoint, path: '/v1/user/presence/register', body: `[${ids.join(',')}]` }, call);
       // Any 2xx is success; the SuccessResponse body carries nothing the caller needs.
     },
 
@@ -274,7 +291,7 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
           path: `/v3/user/${encodeURIComponent(id)}/presence`,
           query: local === undefined ? [] : [['local', String(local)]],
         },
-        call.signal,
+        call,
       );
       const presence = parseJsonBody(endpoint, response, (json) => parsePresence(json, id));
       if (presence.userId !== id) {

@@ -1,5 +1,6 @@
 import { PresenceApiError, type PresenceApiErrorKind } from './PresenceApiError';
 import type { TokenSource } from './createTokenSource';
+import { sessionKeyOf } from './sessionKey';
 
 /** Marks an abort noticed by {@link raceAbort}, told apart from errors thrown by fetch itself. */
 export class AbortNoticed {
@@ -55,15 +56,20 @@ export interface ExchangeResult {
   retryAfter: string | null;
 }
 
+const sessionChanged = (endpoint: string, status: number) =>
+  new PresenceApiError({ kind: 'session-changed', status, endpoint });
+
 /**
  * One authorized call, shared by the Symphony and Graph clients: token, send, one forced token
  * refresh and retry on 401, then the body as text. Every failure is a `PresenceApiError`.
+ * With `session`, the call is never sent or retried under another session's token.
  */
 export async function exchange(
   endpoint: string,
   tokens: TokenSource | undefined,
   send: (token: string | undefined) => Promise<Response>,
   signal: AbortSignal | undefined,
+  session?: string,
 ): Promise<ExchangeResult> {
   let token: string | undefined;
   const sentTokens: string[] = [];
@@ -73,6 +79,7 @@ export async function exchange(
     } catch (error) {
       throw callFailure('unauthorized', endpoint, error, signal);
     }
+    if (session !== undefined && sessionKeyOf(token) !== session) throw sessionChanged(endpoint, 0);
   }
   let response: Response;
   try {
@@ -85,6 +92,8 @@ export async function exchange(
       } catch (error) {
         throw callFailure('unauthorized', endpoint, error, signal);
       }
+      // The renewed session registered nothing: a pinned caller must register first.
+      if (session !== undefined) throw sessionChanged(endpoint, 401);
       sentTokens.push(token);
       response = await send(token);
     }

@@ -4,3 +4,4 @@ export { PresenceApiError, isPresenceApiError } from './PresenceApiError';
 export type { PresenceApiErrorInit, PresenceApiErrorKind } from './PresenceApiError';
 export type * from './types';
 export * from './graph';
+export { sessionKeyOf } from './sessionKey';

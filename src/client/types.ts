@@ -4,6 +4,12 @@ import type { CategoryValue, Presence, UserId, UserIdInput } from '../model';
 export interface CallOptions {
   /** Cancels the request; the call then rejects with a `PresenceApiError` of kind `aborted`. */
   signal?: AbortSignal | undefined;
+  /**
+   * Send only under this session (a key from `sessionKey()`). If the token provider now gives
+   * another token, or the pod answers 401 and the token is renewed, the call fails with kind
+   * `session-changed` instead of being sent or retried under a session that registered nothing.
+   */
+  session?: string | undefined;
 }
 
 /** How the client obtains the `sessionToken` header value. */
@@ -67,6 +73,12 @@ export interface SymphonyClient {
    * instance, so the engine does not share them between tabs.
    */
   toKey?(userId: UserIdInput): UserId;
+  /**
+   * The identity of the current session (a digest of the token, never the token), or `undefined`
+   * when no token provider is set (a backend proxy holds the session). Pass it as
+   * `CallOptions.session` to keep a call on that session.
+   */
+  sessionKey?(options?: CallOptions): Promise<string | undefined>;
   /** GET /v2/user/presence: the requesting user's own presence. */
   getOwnPresence(options?: CallOptions): Promise<Presence>;
   /** POST /v2/user/presence?soft=: sets the requesting user's presence. */

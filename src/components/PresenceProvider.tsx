@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import { PresenceProvider as PresenceDataProvider, type PresenceProviderProps as DataProviderProps } from '../hooks';
+import type { GraphPresenceUi } from './graphPresenceUi';
 import type { PresenceLabels } from './labels';
 import { PresenceUiProvider, type PresenceViewMode } from './PresenceUiContext';
 import { usePresenceData } from './usePresenceData';
@@ -18,6 +19,13 @@ export interface PresenceProviderProps extends Omit<DataProviderProps, 'labels' 
    * @default 'internal'
    */
   view?: PresenceViewMode | undefined;
+  /**
+   * Microsoft Graph support, for a `client` that is a Graph source
+   * (`createGraphPresenceClient(...)`): pass `graphPresenceUi`. The widgets then show Teams' states
+   * and the picker offers the pairs the source can set. Left out, no Graph code is bundled.
+   * @default undefined (Symphony only)
+   */
+  graph?: GraphPresenceUi | undefined;
 }
 
 /**
@@ -30,10 +38,10 @@ export interface PresenceProviderProps extends Omit<DataProviderProps, 'labels' 
  * </PresenceProvider>
  * ```
  */
-export function PresenceProvider({ locale, labels, view, children, ...data }: PresenceProviderProps): ReactElement {
+export function PresenceProvider({ locale, labels, view, graph, children, ...data }: PresenceProviderProps): ReactElement {
   return (
     <PresenceDataProvider {...data} locale={locale} view={view}>
-      <PresenceUiProvider locale={locale} labels={labels} view={view} graph usePresenceData={usePresenceData}>
+      <PresenceUiProvider locale={locale} labels={labels} view={view} graph={graph} usePresenceData={usePresenceData}>
         {children}
       </PresenceUiProvider>
     </PresenceDataProvider>

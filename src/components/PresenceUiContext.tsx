@@ -1,6 +1,6 @@
 import { createContext, useContext, useMemo, type ReactElement, type ReactNode } from 'react';
 import type { UserIdInput } from '../model';
-import { describeGraphBadge, type DescribeGraphBadge } from './graphPresence';
+import type { GraphPresenceUi } from './graphPresenceUi';
 import { mergeLabels, resolveLabels, type PresenceBadgeLabels, type PresenceLabels } from './labels';
 import type { PresenceData } from './usePresenceData';
 
@@ -25,10 +25,11 @@ export interface PresenceUiContextValue {
    */
   readonly resolve?: ((locale: string) => PresenceLabels) | undefined;
   /**
-   * Draws Microsoft Graph states; set by a provider with `graph` so that Symphony-only badges do
-   * not carry Graph's tables.
+   * Microsoft Graph support (`graphPresenceUi`), set by a provider's `graph` prop or a
+   * `GraphPresenceProvider`. Injected rather than imported so that Symphony-only bundles do not
+   * carry Graph's tables; without it a Graph presence shows as its Symphony category.
    */
-  readonly describeGraph?: DescribeGraphBadge | undefined;
+  readonly graph?: GraphPresenceUi | undefined;
   /**
    * The hook that feeds components given a `userId`; set by `PresenceProvider`. A module-level
    * function, so its identity never changes while a component lives.
@@ -55,11 +56,12 @@ export interface PresenceUiProviderProps {
    */
   view?: PresenceViewMode;
   /**
-   * Draw presences from Microsoft Graph with Teams' own states (In a call, Presenting, out of
-   * office on top of another state, ...).
-   * @default false
+   * Microsoft Graph support: pass `graphPresenceUi` to draw Graph presences with Teams' own states
+   * (In a call, Presenting, out of office on top of another state, ...) and to let the picker
+   * offer Graph pairs. Left out, Graph code stays out of the bundle.
+   * @default undefined (no Graph support)
    */
-  graph?: boolean;
+  graph?: GraphPresenceUi | undefined;
   /** Feeds components given a `userId`; `PresenceProvider` sets it. */
   usePresenceData?: PresenceUiContextValue['usePresenceData'];
   children?: ReactNode;
@@ -70,7 +72,7 @@ export function PresenceUiProvider({
   locale,
   labels,
   view = 'internal',
-  graph = false,
+  graph,
   usePresenceData,
   children,
 }: PresenceUiProviderProps): ReactElement {
@@ -80,7 +82,7 @@ export function PresenceUiProvider({
       labels: resolveLabels(locale, labels),
       view,
       resolve: resolveLabels,
-      describeGraph: graph ? describeGraphBadge : undefined,
+      graph,
       usePresenceData,
     }),
     [locale, labels, view, graph, usePresenceData],

@@ -26,16 +26,9 @@ import {
   type CSSProperties,
   type KeyboardEvent,
 } from 'react';
-import { isGraphPresenceClient } from '../client';
 import { PresenceContext, usePresence, usePresenceSync, useSetPresence } from '../hooks';
 import {
-  SET_PRESENCE_PAIRS,
-  USER_PREFERRED_PAIRS,
   getCategoryInfo,
-  graphPairKey,
-  isSettableGraphPair,
-  isUserPreferredGraphPair,
-  parseGraphPairKey,
   settableCategories,
   toExternalView,
   type CategoryValue,
@@ -43,10 +36,10 @@ import {
   type GraphSetTarget,
   type PresenceCategory,
 } from '../model';
-import { describeGraphPresence, resolveGraphLabels, type GraphLabels } from './graphPresence';
+import type { GraphLabels } from './graphPresence';
 import { PresenceIcon } from './icons';
 import { en, formatLabel, type PresenceLabels } from './labels';
-import { usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
+import { PresenceUiContext, usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
 import type { PresenceBadgeSizeName } from './sizes';
 import { composeEventHandlers, composeRefs } from './utils';
 
@@ -127,7 +120,8 @@ export interface StatusPickerProps
    * Microsoft Graph mode: offers these availability/activity pairs (with Teams' icons and names)
    * instead of `categories`, leaving out any pair `graphTarget` does not accept; `value` and
    * `defaultValue` are then pair keys such as `Busy/InAConferenceCall` (`graphPairKey`).
-   * Connected to a Graph source, the picker is in this mode by itself.
+   * Connected to a Graph source, the picker is in this mode by itself. Needs Graph support from a
+   * provider (`graph={graphPresenceUi}`, or a `GraphPresenceProvider`).
    */
   graphPairs?: readonly GraphPresencePair[] | undefined;
   /**
@@ -218,17 +212,18 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
   } = props;
   const { labels, view, locale: uiLocale } = usePresenceUi({ locale, labels: labelsProp, view: viewProp }, en);
   const categories = useMemo(() => categoriesProp ?? settableCategories(), [categoriesProp]);
-  // Graph mode: pair keys instead of categories, only those the target call accepts.
-  const graphOptions = useMemo(() => {
-    const accepts = graphTarget === 'userPreferred' ? isUserPreferredGraphPair : isSettableGraphPair;
-    return graphPairs ? [...new Set(graphPairs.filter((p) => accepts(p)).map(graphPairKey))] : undefined;
-  }, [graphPairs, graphTarget]);
+  // Graph mode: pair keys instead of categories, only those the target call accepts. The Graph
+  // code comes from the context, so that Symphony-only bundles do not carry it.
+  const graphUi = useContext(PresenceUiContext).graph;
+  if (graphPairs && !graphUi) {
+    throw new Error('presence-widgets: graphPairs needs Graph support: graph={graphPresenceUi} on a provider');
+  }
+  const graphOptions = useMemo(
+    () => (graphPairs && graphUi ? graphUi.optionKeys(graphPairs, graphTarget) : undefined),
+    [graphPairs, graphTarget, graphUi],
+  );
   const options: readonly string[] = graphOptions ?? categories;
-  const graphText = graphOptions ? resolveGraphLabels(uiLocale, graphLabelsProp) : undefined;
-  const graphLook = (v: string | undefined) => {
-    const pair = graphText ? parseGraphPairKey(v) : undefined;
-    return pair && graphText ? describeGraphPresence(pair, labels, graphText) : undefined;
-  };
+  const graphLook = (v: string | undefined) => (graphOptions ? graphUi?.describeKey(v, labels, uiLocale, graphLabelsProp) : undefined);
   const optionLabel = (v: string): string => graphLook(v)?.label ?? labels[v as PresenceCategory] ?? labels.unknown;
 
   const [ownValue, setOwnValue] = useState(defaultValue);
@@ -273,7 +268,7 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
     close();
     if (category === undefined || category === value) return;
     if (valueProp === undefined) setOwnValue(category);
-    const pair = graphOptions ? parseGraphPairKey(category) : undefined;
+    const pair = graphOptions ? graphUi?.parseKey(category) : undefined;
     if (pair) onGraphValueChange?.(pair);
     else onValueChange?.(category as PresenceCategory, { soft });
   };
@@ -566,12 +561,13 @@ const ConnectedStatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, Stat
 ) {
   const own = usePresence();
   const setPresence = useSetPresence();
-  // On a Graph source the picker offers the pairs that source can set, and sets them by pair key
-  // (which the Graph adapter accepts as a category).
+  // On a Graph source (told by the provider's Graph support) the picker offers the pairs that
+  // source can set, and sets them by pair key (which the Graph adapter accepts as a category).
   const client = usePresenceSync().client;
-  const graph = isGraphPresenceClient(client);
-  const target = graphTarget ?? (graph ? client.setVia : undefined);
-  const pairs = graphPairs ?? (graph ? (target === 'userPreferred' ? USER_PREFERRED_PAIRS : SET_PRESENCE_PAIRS) : undefined);
+  const graphUi = useContext(PresenceUiContext).graph;
+  const source = graphUi?.sourceOf(client);
+  const target = graphTarget ?? source?.target;
+  const pairs = graphPairs ?? source?.pairs;
   const ownGraph = own.data?.graph;
   return (
     <StatusPickerView
@@ -579,7 +575,7 @@ const ConnectedStatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, Stat
       ref={ref}
       graphPairs={pairs}
       graphTarget={target}
-      value={pairs && ownGraph ? graphPairKey(ownGraph) : own.data?.category}
+      value={pairs && ownGraph && graphUi ? graphUi.pairKey(ownGraph) : own.data?.category}
       pending={pending ?? (setPresence.isPending || own.isPending)}
       error={error ?? setPresence.error ?? (own.isError ? own.error : undefined)}
       // A failed first read changed nothing: it gets its own words, not "could not change".
@@ -590,7 +586,7 @@ const ConnectedStatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, Stat
       }}
       onGraphValueChange={(pair) => {
         onGraphValueChange?.(pair);
-        setPresence.mutate({ category: graphPairKey(pair) });
+        if (graphUi) setPresence.mutate({ category: graphUi.pairKey(pair) });
       }}
     />
   );

@@ -2,6 +2,8 @@
 // (`import './components/presence-widgets.css'`) so that this module stays free of side effects.
 export { PresenceBadge, renderPresenceBadge, type PresenceBadgeFullProps } from './PresenceBadge';
 export { PresenceProvider, type PresenceProviderProps } from './PresenceProvider';
+export { GraphPresenceProvider } from './GraphPresenceProvider';
+export { graphPresenceUi, type GraphPresenceUi } from './graphPresenceUi';
 export { usePresenceData, type PresenceData } from './usePresenceData';
 export {
   usePresenceBadgeState,

@@ -131,7 +131,7 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
   // Read once per mount (renders stay pure); only decides between "10:32" and a full date.
   const [mountedAt] = useState(Date.now);
   const ui = usePresenceUi({ locale: localeProp, labels: labelsProp, view: viewProp }, enBadge);
-  const describeGraph = useContext(PresenceUiContext).describeGraph;
+  const graphUi = useContext(PresenceUiContext).graph;
   const { labels, view } = ui;
   const status = statusProp ?? 'ready';
 
@@ -157,7 +157,7 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
     dataCategory = category ?? 'unknown';
     label = category ? labels[category] : labels.unknown;
     // Graph states are drawn only where a provider brought Graph support (see `graph` there).
-    const look = describeGraph?.(graphProp, rawCategory, labels, ui.locale, graphLabels);
+    const look = graphUi?.describeBadge(graphProp, rawCategory, labels, ui.locale, graphLabels);
     if (look) {
       glyph = look.glyph;
       tone = look.tone;

@@ -21,7 +21,9 @@ import {
   REQUIRED_PRIVILEGES,
 } from './constants';
 import { ledgerStats } from './ledgerStats';
+import { resolveAssumptions } from './podRules';
 import { checkLatency, createFaultList, type ActiveFault as ActiveFaultOf } from './faultList';
+import { podCertificateResponse } from './mockPodIdentity';
 import { deriveSeed, mulberry32, type Random } from './mulberry32';
 import type {
   LedgerEntry,
@@ -66,12 +68,17 @@ const MESSAGES = {
 } as const;
 
 interface Session {
+  readonly token: string;
   readonly userId: UserId;
   readonly privileges: ReadonlySet<string>;
   /** Registration time per external user. */
   readonly interest: Map<UserId, number>;
-  /** Time of the last successful read per external user, for the 5-minute limit. */
-  readonly lastExternalRead: Map<UserId, number>;
+}
+
+/** The last allowed read of an external user: when, and what it answered (ASM-LIMIT-429 off). */
+interface ExternalRead {
+  readonly at: number;
+  readonly answer: Outcome;
 }
 
 interface RouteMatch {
@@ -186,19 +193,10 @@ function parseIdList(bodyText: string): UserId[] | string {
  * one read per external user per 5 minutes, external views, the idle rule, and int64 ids that
  * keep every digit. Use it through {@link MockPod.handle}, the msw handlers or the Node server.
  *
- * Behaviour the docs leave open, decided here:
- * - An external user read without a live registration gets 403 "Presence interest not registered".
- * - An external user the caller is not connected to reads as OFFLINE (after the same interest and
- *   rate checks, so the answer leaks nothing).
- * - `local=true` answers OFFLINE for every external user and does not count against the rate limit.
- * - Any answer whose category is OFFLINE from `GET /v3/user/{uid}/presence` carries the time of the call.
- * - `GET /v2/users/presence` lists the caller's company, sorted by id, from `lastUserId` inclusive
- *   (the spec skips only ids *less* than it), leaving out inactive users.
- * - A registration lapses 60 minutes after it was sent: a read at exactly 60 minutes is refused.
- *   Registering again renews it. Registrations and the rate limit are kept per session token.
- * - Privileges: see {@link REQUIRED_PRIVILEGES}.
- * - Injected faults are matched before the session is checked, like a failing gateway in front
- *   of the pod, and a fault that answers instead of the pod changes no state.
+ * Every rule names its source in `POD_RULES` (seed rule, spec, or our assumption); assumptions
+ * can be switched off with `options.assumptions`. Registrations and the 5-minute limit belong to
+ * the session token (a new session has registered nothing). A user's timestamp is the time of
+ * their last set, also after they come back online; OFFLINE answers carry the time of the call.
  *
  * @example
  * const pod = createMockPod({ seed: 7, clock: () => now });
@@ -209,6 +207,7 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
   const clock = options.clock ?? Date.now;
   const seed = options.seed ?? 1;
   const churn = options.churn === undefined ? DEFAULT_CHURN : options.churn;
+  const assume = resolveAssumptions(options.assumptions);
   let latencyMs = checkLatency(options.latencyMs ?? 0, 'latencyMs');
   const startTime = clock();
 
@@ -226,6 +225,8 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
   const connections = new Set<string>(population.connections.map(([a, b]) => pairKey(a, b)));
 
   const sessions = new Map<string, Session>();
+  // R-EXTERNAL-GAP, keyed by session token or, with ASM-LIMIT-PER-SESSION off, by calling user.
+  const externalReads = new Map<string, ExternalRead>();
   // Users who ever had a session are driven by the tests, so churn leaves them alone.
   const sessionOwners = new Set<UserId>();
   const tokenRandom = mulberry32(deriveSeed(seed, STREAM_TOKENS));
@@ -238,7 +239,7 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
   let churnStepsApplied = 0;
 
   function openSession(token: string, userId: UserId, privileges: readonly string[]): void {
-    sessions.set(token, { userId, privileges: new Set(privileges), interest: new Map(), lastExternalRead: new Map() });
+    sessions.set(token, { token, userId, privileges: new Set(privileges), interest: new Map() });
     sessionOwners.add(userId);
   }
   openSession(DEFAULT_SESSION_TOKEN, population.defaultUserId, DEFAULT_PRIVILEGES);
@@ -249,11 +250,14 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
     return user;
   }
 
-  /** Applies a state change, moving the timestamp when what others see changes. */
-  function update(user: UserRecord, change: Partial<UserRecord>, time: number, alwaysStamp = false): void {
+  /**
+   * Applies a state change. R-STAMP: only a set (`isSet`) moves the timestamp; idling, waking and
+   * signing in or out keep it, unless ASM-IDLE-KEEPS-STAMP is switched off.
+   */
+  function update(user: UserRecord, change: Partial<UserRecord>, time: number, isSet = false): void {
     const before = shownCategory(user);
     Object.assign(user, change);
-    if (alwaysStamp || shownCategory(user) !== before) user.timestamp = time;
+    if (isSet || (!assume.stateChangesKeepStamp && shownCategory(user) !== before)) user.timestamp = time;
   }
 
   // ---- churn -------------------------------------------------------------------------------
@@ -261,7 +265,8 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
   function churnUser(user: UserRecord, random: Random, time: number): void {
     if (!user.online) {
       const chosen = random() < 0.5 ? user.chosen : randomChosenCategory(random);
-      update(user, { online: true, idle: false, active: true, chosen }, time);
+      // Signing in with the old status is no set; picking a new one on the way in is.
+      update(user, { online: true, idle: false, active: true, chosen }, time, chosen !== user.chosen);
       return;
     }
     const roll = random();
@@ -340,7 +345,7 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
   }
 
   function setOwn(session: Session, params: URLSearchParams, bodyText: string, now: number): Outcome {
-    if (lacks(session, 'setOwn')) return deny(403, MESSAGES.forbidden);
+    if (lacks(session, 'setOwn')) return assume.setWithoutPrivilege403 ? deny(403, MESSAGES.forbidden) : deny(401, MESSAGES.invalidSession);
     const soft = parseBooleanParam(params.get('soft'), false);
     if (soft === null) return deny(400, 'Query parameter "soft" must be true or false');
     let body: unknown;
@@ -390,18 +395,36 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
     if (target.tenantId === caller.tenantId) {
       return presenceOf(id, shown, shown === 'OFFLINE' ? now : target.timestamp);
     }
-    if (local) return presenceOf(id, 'OFFLINE', now);
-
+    const limitKey = `${assume.rateLimitPerSession ? `t:${session.token}` : `u:${caller.id}`}:${id}`;
+    if (local) {
+      // R-LOCAL; whether it spends the 5 minutes is ASM-LOCAL-FREE.
+      const answer = presenceOf(id, 'OFFLINE', now);
+      return assume.localReadsFree ? answer : limited(limitKey, now, () => answer);
+    }
     const registeredAt = session.interest.get(id);
-    if (registeredAt === undefined || now - registeredAt >= INTEREST_TTL_MS) return deny(403, MESSAGES.noInterest);
-    const lastRead = session.lastExternalRead.get(id);
-    if (lastRead !== undefined && now - lastRead < EXTERNAL_READ_INTERVAL_MS) {
-      const seconds = Math.ceil((lastRead + EXTERNAL_READ_INTERVAL_MS - now) / 1000);
+    const registered = registeredAt !== undefined && now - registeredAt < INTEREST_TTL_MS;
+    if (!registered && assume.unregisteredRead403) return deny(403, MESSAGES.noInterest);
+    return limited(limitKey, now, () => {
+      if (!registered) return presenceOf(id, 'OFFLINE', now);
+      if (!connections.has(pairKey(caller.id, id))) {
+        return assume.unconnectedReadsOffline ? presenceOf(id, 'OFFLINE', now) : deny(403, MESSAGES.forbidden);
+      }
+      const category = toExternalView(shown);
+      return presenceOf(id, category, category === 'OFFLINE' ? now : target.timestamp);
+    });
+  }
+
+  /** R-EXTERNAL-GAP: one read per 5 minutes; what a read too soon gets is ASM-LIMIT-429. */
+  function limited(key: string, now: number, answer: () => Outcome): Outcome {
+    const last = externalReads.get(key);
+    if (last !== undefined && now - last.at < EXTERNAL_READ_INTERVAL_MS) {
+      if (!assume.rateLimit429) return last.answer;
+      const seconds = Math.ceil((last.at + EXTERNAL_READ_INTERVAL_MS - now) / 1000);
       return deny(429, MESSAGES.rateLimited, { 'retry-after': String(seconds) });
     }
-    session.lastExternalRead.set(id, now);
-    const category = connections.has(pairKey(caller.id, id)) ? toExternalView(shown) : 'OFFLINE';
-    return presenceOf(id, category, category === 'OFFLINE' ? now : target.timestamp);
+    const outcome = answer();
+    externalReads.set(key, { at: now, answer: outcome });
+    return outcome;
   }
 
   /** The page `GET /v2/users/presence` answers, or an error message for bad parameters. */
@@ -422,7 +445,7 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
       if (page.length >= limit) break;
       const user = users.get(id) as UserRecord;
       if (user.tenantId !== tenant || !user.active) continue;
-      if (from !== undefined && compareUserIds(id, from) < 0) continue;
+      if (from !== undefined && compareUserIds(id, from) < (assume.listFromLastInclusive ? 0 : 1)) continue;
       page.push({ userId: id, category: shownCategory(user), timestamp: user.timestamp });
     }
     return page;
@@ -481,6 +504,7 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
   async function handle(request: MockPodRequest): Promise<MockPodResponse> {
     const method = request.method.toUpperCase();
     const { pathname, params } = splitRequest(request);
+    if (pathname === '/v1/podcert') return podCertificateResponse(pod, method);
     const match = matchRoute(method, pathname);
     const bodyText = request.bodyText ?? '';
     await sleep(latencyMs);
@@ -565,7 +589,8 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
     setUserPresence(id, category) {
       const now = tick();
       const user = requireUser(id);
-      if (category === 'OFFLINE') update(user, { online: false, idle: false }, now, true);
+      // Signing out is no set (R-STAMP); any other category is set as through Set Presence.
+      if (category === 'OFFLINE') update(user, { online: false, idle: false }, now);
       else update(user, { chosen: category, online: true, idle: false, active: true }, now, true);
     },
     setIdle(id, idle) {
@@ -576,7 +601,7 @@ export function createMockPod(options: MockPodOptions = {}): MockPod {
       const now = tick();
       const user = requireUser(id);
       if (user.online === online) return;
-      update(user, online ? { online, idle: false, active: true } : { online, idle: false }, now, true);
+      update(user, online ? { online, idle: false, active: true } : { online, idle: false }, now);
     },
     connect(a, b) {
       connections.add(pairKey(requireUser(a).id, requireUser(b).id));

@@ -1,6 +1,7 @@
 /**
  * An in-memory Symphony pod for testing apps that use the presence API
- * (`presence-widgets/mock-pod`). The Node server lives in `presence-widgets/mock-pod/node`.
+ * (`presence-widgets/mock-pod`). The Node server lives in `presence-widgets/mock-pod/node`, the
+ * MSW handlers in `presence-widgets/mock-pod/msw`; this entry needs neither Node nor msw.
  */
 export { createMockPod } from './createMockPod';
 export { DEFAULT_TENANTS } from './buildPopulation';
@@ -13,7 +14,15 @@ export {
   LIST_MAX_LIMIT,
   REQUIRED_PRIVILEGES,
 } from './constants';
-export { createMockPodHandlers, type MockPodHandlersOptions } from './mswHandlers';
+export {
+  MOCK_POD_JWT_ISSUER,
+  MOCK_USER_JWT_TTL_MS,
+  mockPodCertificate,
+  rotateMockPodCertificate,
+  signMockUserJwt,
+  type MockUserJwtOptions,
+} from './mockPodIdentity';
+export { ALL_ASSUMPTIONS_OFF, POD_RULES, type MockPodAssumptions, type PodRule } from './podRules';
 export type {
   LedgerEntry,
   MockChurnOptions,
@@ -38,7 +47,6 @@ export {
   GRAPH_THROTTLE,
   createMockGraph,
 } from './graph/createMockGraph';
-export { createMockGraphHandlers, type MockGraphHandlersOptions } from './graph/createMockGraphHandlers';
 export type {
   MockGraph,
   MockGraphEvent,

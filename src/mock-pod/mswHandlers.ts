@@ -15,6 +15,8 @@ const PRESENCE_PATHS = [
   '/v1/user/presence/register',
   '/v3/user/:uid/presence',
   '/v2/users/presence',
+  // The certificate user JWTs are verified against.
+  '/v1/podcert',
 ] as const;
 
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;

@@ -1,6 +1,6 @@
 /**
  * Node-only entry of the mock pod (`presence-widgets/mock-pod/node`): an HTTP server and
- * connect/Vite middleware. Kept apart so browser bundles never import `node:http`.
+ * connect/Vite middleware and a Vite plugin. Kept apart so browser bundles never import `node:http`.
  */
 export {
   createMockPodMiddleware,
@@ -10,3 +10,9 @@ export {
   type MockPodServer,
   type MockPodServerOptions,
 } from './nodeServer';
+export {
+  mockPodPlugin,
+  type MockPodPluginOptions,
+  type MockPodPluginServer,
+  type MockPodVitePlugin,
+} from './mockPodPlugin';

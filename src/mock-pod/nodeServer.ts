@@ -15,6 +15,13 @@ export interface MockPodMiddlewareOptions {
    * @default 1048576 (1 MiB)
    */
   maxBodyBytes?: number | undefined;
+  /**
+   * Session token added to requests that carry none, the way an extension app's backend adds the
+   * user's on-behalf-of token: the browser then needs no token at all. Requests that send their
+   * own `sessionToken` keep it (and get 401 when the pod does not know it).
+   * @default undefined (a request without a token gets 401, as from a real pod)
+   */
+  sessionToken?: string | undefined;
 }
 
 /** Options of {@link startMockPodServer}. */
@@ -84,6 +91,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
 export function createMockPodMiddleware(pod: MockPod, options: MockPodMiddlewareOptions = {}): MockPodMiddleware {
   const basePath = (options.basePath ?? '/pod').replace(/\/+$/, '');
   const maxBodyBytes = options.maxBodyBytes ?? MIB;
+  const sessionToken = options.sessionToken;
 
   return (req, res, next) => {
     const rawUrl = req.url ?? '/';
@@ -107,7 +115,7 @@ export function createMockPodMiddleware(pod: MockPod, options: MockPodMiddleware
         const answer = await pod.handle({
           method: req.method ?? 'GET',
           path: rawUrl.slice(basePath.length),
-          headers: req.headers,
+          headers: sessionToken && !req.headers.sessiontoken ? { ...req.headers, sessiontoken: sessionToken } : req.headers,
           bodyText,
         });
         send(res, answer.status, answer.headers, answer.bodyText);
@@ -130,7 +138,11 @@ export function createMockPodMiddleware(pod: MockPod, options: MockPodMiddleware
  */
 export async function startMockPodServer(pod: MockPod, options: MockPodServerOptions = {}): Promise<MockPodServer> {
   const basePath = (options.basePath ?? '/pod').replace(/\/+$/, '');
-  const middleware = createMockPodMiddleware(pod, { basePath, maxBodyBytes: options.maxBodyBytes });
+  const middleware = createMockPodMiddleware(pod, {
+    basePath,
+    maxBodyBytes: options.maxBodyBytes,
+    sessionToken: options.sessionToken,
+  });
   const server = createServer((req, res) => middleware(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

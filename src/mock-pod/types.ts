@@ -1,4 +1,5 @@
 import type { CategoryValue, UserId, UserIdInput } from '../model';
+import type { MockPodAssumptions } from './podRules';
 
 /** The presence endpoints the emulator serves, by short name. */
 export type MockPodRoute = 'getOwn' | 'setOwn' | 'register' | 'getUser' | 'listAll';
@@ -87,6 +88,12 @@ export interface MockPodOptions {
    * @default 0
    */
   latencyMs?: number | undefined;
+  /**
+   * Our readings of what Symphony's docs leave open, each on by default; switch one off to test
+   * an app against the other reading (see `POD_RULES` and docs/emulator-rules.md).
+   * @default every assumption in force
+   */
+  assumptions?: MockPodAssumptions | undefined;
 }
 
 /** Header values as the adapters receive them: a `Headers` object or a plain record. */

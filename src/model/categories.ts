@@ -87,7 +87,10 @@ export function isKnownCategory(value: unknown): value is PresenceCategory {
   return typeof value === 'string' && known.has(value);
 }
 
-/** The row for a known category, or `undefined` for anything else. */
+/** The row of a known category: always there, so no `undefined` to handle. */
+export function getCategoryInfo(value: PresenceCategory): CategoryInfo;
+/** The row for a known category, or `undefined` for anything else (a value the server added later). */
+export function getCategoryInfo(value: CategoryValue): CategoryInfo | undefined;
 export function getCategoryInfo(value: CategoryValue): CategoryInfo | undefined {
   return isKnownCategory(value) ? TABLE[value] : undefined;
 }

@@ -19,6 +19,17 @@ export interface Presence {
   readonly source?: 'symphony' | 'graph' | undefined;
   /** Graph's own state, when the presence came from Microsoft Graph: what `category` was mapped from. */
   readonly graph?: PresenceGraphDetails | undefined;
+  /**
+   * Set by the sync engine: when the read that gave this status was sent (ms since 1970). Answers
+   * that repeat the status keep the first one's time, so badges do not re-render for them.
+   */
+  readonly observedAt?: number | undefined;
+  /**
+   * Set by the sync engine while a newer answer cannot be asked for yet (restored after a reload,
+   * or the pod answered 429): when the next read may go out (ms since 1970). Not an error: the
+   * status is the last known one.
+   */
+  readonly updateDueAt?: number | undefined;
 }
 
 /** Microsoft Graph's state behind a presence whose `category` was mapped from it. */
@@ -93,12 +104,13 @@ export function externalPresence(p: Presence): Presence {
 }
 
 /**
- * True when `next` may replace `current`: never let an older answer overwrite a newer one.
- * Answers without a timestamp are taken as current (the server said nothing about their age).
+ * True when an answer asked for at `nextAskedAt` may replace the one asked for at `currentAskedAt`:
+ * between two reads, the one sent later wins. Timestamps cannot order answers: an OFFLINE answer
+ * carries the time of the call (SYM-GUP-2), and a user back online answers the time of their
+ * last set, which may be days older than the OFFLINE answers before it (SYM-GUP-1).
  */
-export function isNewerOrSame(current: Presence | undefined, next: Presence): boolean {
-  if (!current || current.timestamp === undefined || next.timestamp === undefined) return true;
-  return next.timestamp >= current.timestamp;
+export function isLaterAnswer(currentAskedAt: number | undefined, nextAskedAt: number): boolean {
+  return currentAskedAt === undefined || nextAskedAt >= currentAskedAt;
 }
 
 /**

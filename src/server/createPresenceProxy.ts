@@ -1,5 +1,6 @@
 import { parseJsonLossless, parseUserId, tenantOf, type UserId } from '../model';
 import { createMemoryGuardStore } from './createMemoryGuardStore';
+import { crossSiteRefusal, isJsonContentType, normalizeOrigin } from './crossSiteRefusal';
 import type { PresenceGuardStore } from './PresenceGuardStore';
 import { readLimited, TOO_LARGE } from './readLimited';
 import { sessionKeyOf } from './sessionKeyOf';
@@ -26,6 +27,18 @@ export interface PresenceProxyOptions {
    * @default '/api/symphony/pod'
    */
   mountPath?: string | undefined;
+  /**
+   * Origin of the Symphony web client the app is framed in (e.g. `https://acme.symphony.com`).
+   * Requests whose `Origin` is this one are accepted besides the app's own.
+   */
+  clientOrigin?: string | undefined;
+  /**
+   * Origins (`https://host[:port]`) whose pages may call the proxy, besides the app's own origin
+   * (whose host is the request's `Host`), which is always allowed. Any other `Origin`,
+   * `Origin: null`, and `Sec-Fetch-Site: cross-site` from an origin not listed here get 403.
+   * @default [clientOrigin] when `clientOrigin` is set, else []
+   */
+  allowedOrigins?: readonly string[] | undefined;
   /** Where the rate guard keeps its state. @default createMemoryGuardStore() */
   store?: PresenceGuardStore | undefined;
   /** fetch used to call the pod. @default globalThis.fetch */
@@ -50,6 +63,12 @@ export interface PresenceProxyOptions {
    * @default 3600000
    */
   registrationTtlMs?: number | undefined;
+  /**
+   * Most registration requests one session may make in a minute (429 with `Retry-After` above).
+   * The sync engine sends a handful per hour; a flood is a script, not a dashboard.
+   * @default 60
+   */
+  maxRegistrationsPerMinute?: number | undefined;
   /** How long the session user's tenant, once learned, is cached. @default 43200000 (12 h) */
   tenantTtlMs?: number | undefined;
   /**
@@ -271,6 +290,9 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
   const gapMs = Math.max(EXTERNAL_READ_GAP_MS, positive(options.externalReadGapMs, EXTERNAL_READ_GAP_MS, 'externalReadGapMs'));
   const registrationTtlMs = positive(options.registrationTtlMs, INTEREST_TTL_MS, 'registrationTtlMs');
   const tenantTtlMs = positive(options.tenantTtlMs, 12 * 60 * 60_000, 'tenantTtlMs');
+  const maxRegistrationsPerMinute = Math.floor(positive(options.maxRegistrationsPerMinute, 60, 'maxRegistrationsPerMinute'));
+  const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => normalizeOrigin(o, 'allowedOrigins')));
+  if (options.clientOrigin !== undefined) allowedOrigins.add(normalizeOrigin(options.clientOrigin, 'clientOrigin'));
   const exposed = new Set([...DEFAULT_EXPOSED, ...(options.exposeHeaders ?? []).map((h) => h.toLowerCase())]);
   // One tenant lookup per session at a time, however many reads arrive together.
   const tenantLookups = new Map<string, Promise<number | Failure>>();
@@ -285,12 +307,15 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
 
   // ------------------------------------------------------------------ request checks
 
-  function matchRoute(method: string, path: string): { route: PresenceProxyRoute; uid?: string } | undefined {
-    if (path === '/v2/user/presence') return method === 'GET' ? { route: 'getOwn' } : method === 'POST' ? { route: 'setOwn' } : undefined;
-    if (path === '/v1/user/presence/register') return method === 'POST' ? { route: 'register' } : undefined;
-    if (path === '/v2/users/presence') return method === 'GET' ? { route: 'listAll' } : undefined;
+  /** The route, or the methods the path allows when it is served but not with this method. */
+  function matchRoute(method: string, path: string): { route: PresenceProxyRoute; uid?: string } | { allow: string } | undefined {
+    if (path === '/v2/user/presence') {
+      return method === 'GET' ? { route: 'getOwn' } : method === 'POST' ? { route: 'setOwn' } : { allow: 'GET, POST' };
+    }
+    if (path === '/v1/user/presence/register') return method === 'POST' ? { route: 'register' } : { allow: 'POST' };
+    if (path === '/v2/users/presence') return method === 'GET' ? { route: 'listAll' } : { allow: 'GET' };
     const v3 = V3_USER_PATH.exec(path);
-    if (v3 && method === 'GET') return { route: 'getUser', uid: v3[1] as string };
+    if (v3) return method === 'GET' ? { route: 'getUser', uid: v3[1] as string } : { allow: 'GET' };
     return undefined;
   }
 
@@ -532,15 +557,31 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
       }
     }
     const answer = await callPod(p, token, request, request.signal, 'getUser');
-    // A failed call keeps its claim: the pod may have counted the read before the answer was lost.
-    if (isFailure(answer)) return answer.failure();
-    if (claimId !== undefined && UNCOUNTED_STATUSES.has(answer.status)) {
-      await store.releaseRead(sessionKey, userId, claimId).catch((error: unknown) => report(error, 'getUser'));
+    if (claimId !== undefined) {
+      if (!isFailure(answer) && UNCOUNTED_STATUSES.has(answer.status)) {
+        await store.releaseRead(sessionKey, userId, claimId).catch((error: unknown) => report(error, 'getUser'));
+      } else {
+        // The pod counts a read when it handles it, which may be long after the claim: the gap
+        // starts again now. A failed call counts too: the pod may have read before the answer was lost.
+        await store.renewRead(sessionKey, userId, claimId, now(), gapMs).catch((error: unknown) => report(error, 'getUser'));
+      }
     }
+    if (isFailure(answer)) return answer.failure();
     return relay(answer, token);
   }
 
   async function register(p: Plan, sessionKey: string, token: string, request: Request): Promise<Response> {
+    try {
+      const slot = await store.takeRegistration(sessionKey, now(), maxRegistrationsPerMinute, 60_000);
+      if (!slot.ok) {
+        return problem(429, `This session may register interest at most ${maxRegistrationsPerMinute} times a minute`, {
+          'retry-after': String(Math.max(1, Math.ceil(slot.retryAfterMs / 1000))),
+        });
+      }
+    } catch (error) {
+      report(error, 'register');
+      return problem(503, 'Presence guard unavailable', { 'retry-after': '5' });
+    }
     const sentAt = now();
     const answer = await callPod(p, token, request, request.signal, 'register');
     if (isFailure(answer)) return answer.failure();
@@ -566,7 +607,18 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
     if (mountPath !== '' && !pathname.startsWith(`${mountPath}/`)) return notFound();
     const match = matchRoute(request.method.toUpperCase(), pathname.slice(mountPath.length));
     if (!match) return notFound();
+    if ('allow' in match) return problem(405, 'Method not allowed', { allow: match.allow });
     const { route } = match;
+
+    // Before anything is read or spent: a page of another site must not act as the user.
+    const refusal = crossSiteRefusal(request, url, allowedOrigins);
+    if (refusal !== undefined) return problem(403, refusal);
+    // A JSON body makes a cross-origin page preflight, which the proxy never grants; the
+    // "simple" types of HTML forms and `text/plain` fetches do not, so they are refused.
+    if (request.method.toUpperCase() === 'POST' && !isJsonContentType(request.headers.get('content-type'))) {
+      await request.body?.cancel().catch(() => undefined);
+      return problem(415, 'Content-Type must be application/json');
+    }
 
     const p = await plan(request, route, match.uid, url.searchParams);
     if (p instanceof Response) return p;

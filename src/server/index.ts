@@ -24,3 +24,17 @@ export {
 } from './createRedisGuardStore';
 export { sessionKeyOf } from './sessionKeyOf';
 export { toNodeListener, type NodeRequestListener } from './toNodeListener';
+export {
+  createPodCertificateSource,
+  PodCertificateError,
+  type PodCertificateSource,
+  type PodCertificateSourceOptions,
+} from './createPodCertificateSource';
+export {
+  verifyUserJwt,
+  UserJwtVerificationError,
+  type PodJwtAlgorithm,
+  type UserJwtVerificationReason,
+  type VerifiedSymphonyUser,
+  type VerifyUserJwtOptions,
+} from './verifyUserJwt';

@@ -8,9 +8,10 @@ import {
   type ResolvedSyncOptions,
 } from './options';
 import { createLocalCoordinator, type TabCoordinator } from './TabCoordinator';
+import { createSessionStoragePersistence, revivePresence, type PersistedEntry, type PresencePersistence } from './persistence';
 import type { ErrorSummary, SharedEntry, SyncMessage } from './messages';
 import {
-  isNewerOrSame,
+  isLaterAnswer,
   isSamePresence,
   makePresence,
   parseUserId,
@@ -39,6 +40,12 @@ export interface PresenceSyncConfig extends PresenceSyncOptions {
   coordinator?: TabCoordinator | (() => TabCoordinator | undefined) | undefined;
   /** Page visibility; defaults to `document.visibilityState`. */
   visibility?: VisibilitySource | undefined;
+  /**
+   * Where the last known presence and the external budget survive a reload, per session; `false`
+   * keeps nothing. Sources with their own keys (Graph) keep nothing either.
+   * @default sessionStorage where the page has it
+   */
+  persistence?: PresencePersistence | false | undefined;
 }
 
 /** What the engine tells its listeners: new presence, a failure, or a request it made. */
@@ -88,6 +95,10 @@ interface Entry {
   error: PresenceApiError | undefined;
   stopped: boolean;
   lastReadAt: number | undefined;
+  /** When the read behind `presence` was sent: later reads win, whatever their timestamps say. */
+  seenAt: number | undefined;
+  /** A 403 on an external read earned one fresh registration and one more read. */
+  reregistered: boolean;
   retryAt: number;
   failures: number;
   inflight: Promise<void> | undefined;
@@ -155,6 +166,13 @@ export class PresenceSync {
   private visible: boolean;
   private destroyed = false;
 
+  // Sessions: registrations belong to the session that made them (SYM-RI-8)
+  private session: string | undefined;
+  private registeredSession: string | undefined;
+  private identity: string | undefined;
+  private readonly persistence: PresencePersistence | undefined;
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+
   // Interest registration
   private readonly registeredAt = new Map<UserId, number>();
   private readonly pendingRegistration = new Set<UserId>();
@@ -193,6 +211,8 @@ export class PresenceSync {
     this.coordinator = createLocalCoordinator();
     this.visibility = config.visibility ?? documentVisibility;
     this.visible = this.visibility.isVisible();
+    this.persistence =
+      config.persistence === false || client.toKey ? undefined : (config.persistence ?? createSessionStoragePersistence());
   }
 
   /** Starts polling what is retained, listening to visibility and to other tabs. Idempotent. */
@@ -215,11 +235,20 @@ export class PresenceSync {
       this.coordinator.onMessage((m) => this.onMessage(m)),
       this.coordinator.onLeadershipChange((leader) => this.onLeadership(leader)),
     );
+    if (this.persistence && typeof addEventListener === 'function') {
+      // The budget spent just before a reload must reach storage before the page goes.
+      const flush = () => this.persistNow();
+      addEventListener('pagehide', flush);
+      this.cleanups.push(() => removeEventListener('pagehide', flush));
+    }
     this.coordinator.post({ t: 'hello', tab: this.coordinator.tabId });
     if (!this.coordinator.isLeader()) {
       this.startWantRefresh();
       this.announceWants();
     }
+    // With a token in the browser the session is known at once, so a reload restores before
+    // anything is read; behind a proxy it is known after the own presence.
+    if (this.persistence && this.client.sessionKey) void this.checkSession().catch(() => undefined);
     this.rescheduleAll();
     return this;
   }
@@ -342,6 +371,9 @@ export class PresenceSync {
     if (!entry) return;
     entry.stopped = false;
     entry.error = undefined;
+    entry.reregistered = false;
+    // A 403 may have come from a lapsed or lost registration: register afresh before reading.
+    if (key !== 'self' && this.externalGuess(key) === true) this.registeredAt.delete(key);
     this.schedule(entry);
   }
 
@@ -398,6 +430,10 @@ export class PresenceSync {
       for (const w of [...e.waiters]) w.reject(aborted);
       e.waiters.clear();
     }
+    if (this.persistTimer) {
+      clearTimeout(this.persistTimer);
+      this.persistNow();
+    }
     for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.sweepTimer, this.batchTimer]) {
       if (t) clearTimeout(t);
     }
@@ -426,6 +462,8 @@ export class PresenceSync {
         error: undefined,
         stopped: false,
         lastReadAt: undefined,
+        seenAt: undefined,
+        reregistered: false,
         retryAt: 0,
         failures: 0,
         inflight: undefined,
@@ -496,32 +534,43 @@ export class PresenceSync {
     if (entry.inflight || this.destroyed) return;
     const run = async () => {
       let external = false;
+      let session: string | undefined;
       if (entry.key !== 'self') {
         external = await this.resolveExternal(entry.key);
+        // A renewed token is a new session that registered nothing: find out before reading.
+        session = await this.checkSession();
         if (external) await this.ensureRegistered(entry.key);
       }
       const now = this.now();
       // The budget is checked again after the awaits: another tab may have read meanwhile.
       if (now < this.nextDue(entry) || !this.coordinator.isLeader() || this.destroyed) return;
+      const budgetBefore = entry.lastReadAt;
       entry.lastReadAt = now;
       this.coordinator.post({ t: 'read', key: entry.key, at: now });
       this.emit({ type: 'request', kind: 'read', at: now, key: entry.key, external });
+      if (external) this.persistNow();
       const writeSeqAtStart = this.writeSeq;
       let timedOut = false;
+      let sent = true;
       try {
         const presence = await this.withTimeout((signal) =>
           entry.key === 'self'
             ? this.client.getOwnPresence({ signal })
             : this.client.getUsersPresence
               ? this.batchRead(entry.key)
-              : this.client.getUserPresence(entry.key, { signal }),
+              : this.client.getUserPresence(entry.key, { signal, session: external ? session : undefined }),
         );
         this.acceptRead(entry, presence, writeSeqAtStart, now);
       } catch (error) {
         timedOut = error instanceof PresenceApiError && error.cause === TIMED_OUT;
+        if (error instanceof PresenceApiError && error.kind === 'session-changed' && error.status === 0) {
+          // Stopped before sending: the budget was not spent.
+          sent = false;
+          entry.lastReadAt = budgetBefore;
+        }
         throw error;
       } finally {
-        if (external) {
+        if (external && sent) {
           // The pod starts its 5 minutes when the request reaches it, which may be any time
           // until the answer: count the gap from the end, so a slow read cannot shorten it. A
           // read we gave up on may still reach the pod later; allow it one more timeout period.
@@ -593,12 +642,26 @@ export class PresenceSync {
     }
     const hadError = entry.error !== undefined;
     this.clearFault(entry);
+    entry.reregistered = false;
     if (entry.key === 'self') this.learnSelf(presence);
-    if (!isNewerOrSame(entry.presence, presence)) return;
-    // Nothing new (an offline user's timestamp moves with every call): keep the current object so
-    // no badge re-renders, unless an error is being cleared and must be shown as gone.
-    if (!hadError && isSamePresence(entry.presence, presence)) return;
-    this.store(entry, presence, true);
+    this.accept(entry, presence, startedAt, hadError, true);
+  }
+
+  /**
+   * Takes an answer asked for at `askedAt` unless a later-asked one is held (SYM-GUP-1/2: never
+   * by timestamp). Nothing new keeps the current object so no badge re-renders, unless an error
+   * or a "last known, updating later" mark must be cleared.
+   */
+  private accept(entry: Entry, presence: Presence, askedAt: number, hadError: boolean, share: boolean): void {
+    if (!isLaterAnswer(entry.seenAt, askedAt)) return;
+    entry.seenAt = askedAt;
+    const marked = entry.presence?.updateDueAt !== undefined;
+    if (!hadError && !marked && isSamePresence(entry.presence, presence)) {
+      this.persistSoon();
+      return;
+    }
+    const { updateDueAt: _due, ...fresh } = presence;
+    this.store(entry, { ...fresh, observedAt: askedAt }, share);
   }
 
   private clearFault(entry: Entry): void {
@@ -611,6 +674,8 @@ export class PresenceSync {
   private learnSelf(presence: Presence): void {
     if (this.selfId === presence.userId) return;
     this.selfId = presence.userId;
+    // Behind a proxy the browser holds no token: the requesting user stands for the session.
+    if (!this.client.sessionKey) this.setIdentity(`u:${presence.userId}`);
     if (this.selfTenant === undefined) {
       this.selfTenant = tenantOf(presence.userId);
       // Users retained before the tenant was known may turn out internal: reschedule them.
@@ -624,13 +689,15 @@ export class PresenceSync {
     if (this.isOwnKey(entry.key)) {
       // The own presence is reachable under two keys; keep both in step.
       const twin = entry.key === 'self' ? (this.selfId ? this.entries.get(this.selfId) : undefined) : this.entries.get('self');
-      if (twin && twin !== entry && isNewerOrSame(twin.presence, presence)) {
+      if (twin && twin !== entry && entry.seenAt !== undefined && isLaterAnswer(twin.seenAt, entry.seenAt)) {
         twin.presence = presence;
+        twin.seenAt = entry.seenAt;
         if (!twin.optimistic) this.publish(twin);
       }
     }
     if (!entry.optimistic) this.publish(entry);
-    if (share) this.coordinator.post({ t: 'presence', key: entry.key, presence });
+    if (share) this.coordinator.post({ t: 'presence', key: entry.key, presence, at: entry.seenAt });
+    this.persistSoon();
   }
 
   private publish(entry: Entry): void {
@@ -646,7 +713,38 @@ export class PresenceSync {
     const error = toApiError(raw, entry.key === 'self' ? 'GET /v2/user/presence' : 'GET /v3/user/{uid}/presence');
     if (error.kind === 'aborted' || this.destroyed) return;
     const now = this.now();
+    if (error.kind === 'session-changed') {
+      // Not the user's problem: the next poll sees the new session, registers, then reads.
+      this.session = undefined;
+      entry.retryAt = 0;
+      return;
+    }
+    if (
+      error.kind === 'forbidden' &&
+      !entry.reregistered &&
+      entry.key !== 'self' &&
+      this.externalGuess(entry.key) === true
+    ) {
+      // A lost or lapsed registration also reads 403: register afresh and read once more when
+      // the budget allows, before calling the user forbidden.
+      entry.reregistered = true;
+      this.registeredAt.delete(entry.key);
+      this.wantRegistration(entry.key);
+      return;
+    }
+    if (error.kind === 'unauthorized') {
+      // The session ended: what was kept for it is worth nothing to the next one.
+      this.persistence?.clear();
+    }
     entry.failures += 1;
+    if (error.kind === 'rate-limited' && entry.presence) {
+      // Another app on the same session spent the budget: the last known status stays on screen
+      // with when it will be updated. That is not an error.
+      const backoff = backoffDelay(entry.failures, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
+      entry.retryAt = now + Math.max(error.retryAfterMs ?? backoff, 1000);
+      this.store(entry, { ...entry.presence, updateDueAt: Math.max(entry.retryAt, this.nextDue(entry)) }, false);
+      return;
+    }
     if (error.kind === 'forbidden' || error.kind === 'not-found') {
       entry.stopped = true;
     } else {
@@ -752,18 +850,34 @@ export class PresenceSync {
     this.scheduleRenewal();
   }
 
-  private async registerChunk(chunk: UserId[]): Promise<void> {
+  private async registerChunk(chunk: UserId[], sessionRetries = 2): Promise<void> {
     if (chunk.length === 0 || this.destroyed) return;
     const at = this.now();
     this.emit({ type: 'request', kind: 'register', at, ids: chunk, external: true });
     try {
-      await this.client.registerInterest(chunk);
+      const session = this.session;
+      await this.client.registerInterest(chunk, { session });
       this.registrationFailures = 0;
+      if (session !== this.registeredSession) {
+        this.registeredAt.clear();
+        this.registeredSession = session;
+      }
       for (const id of chunk) this.registeredAt.set(id, at);
-      this.coordinator.post({ t: 'registered', ids: chunk, at });
+      this.coordinator.post({ t: 'registered', ids: chunk, at, session });
       for (const id of chunk) this.settleRegistration(id);
     } catch (raw) {
       const error = toApiError(raw, 'POST /v1/user/presence/register');
+      if (error.kind === 'session-changed' && sessionRetries > 0) {
+        // The token changed under us: register again, under the session that will read.
+        try {
+          await this.checkSession();
+        } catch (failure) {
+          for (const id of chunk) this.settleRegistration(id, toApiError(failure, 'POST /v1/user/presence/register'));
+          return;
+        }
+        await this.registerChunk(chunk, sessionRetries - 1);
+        return;
+      }
       if ((error.kind === 'not-found' || error.kind === 'bad-request') && chunk.length > 1) {
         // One unknown id fails the whole list; halve it so the others still get registered.
         const half = Math.ceil(chunk.length / 2);
@@ -836,8 +950,10 @@ export class PresenceSync {
       if (!entry) continue;
       if (optimistic) entry.optimistic = presence;
       else {
+        // Confirmed now: a read sent before this moment may still show the old state.
         entry.optimistic = undefined;
         entry.presence = presence;
+        entry.seenAt = this.now();
       }
       this.publish(entry);
     }
@@ -866,7 +982,7 @@ export class PresenceSync {
         this.learnSelf(result);
         if (!this.pendingWrite) {
           this.showOwn(result, false);
-          this.coordinator.post({ t: 'presence', key: 'self', presence: result });
+          this.coordinator.post({ t: 'presence', key: 'self', presence: result, at: this.now() });
           this.settleWrites(job.seq, (w) => w.resolve(result));
         }
       } catch (error) {
@@ -991,13 +1107,18 @@ export class PresenceSync {
         break;
       }
       case 'registered':
+        if (message.session !== this.registeredSession) {
+          // Registrations of another session are no use to ours; the newest session's count.
+          this.registeredAt.clear();
+          this.registeredSession = message.session;
+        }
         for (const raw of message.ids) {
           const id = parseUserId(raw);
           if (id && message.at > (this.registeredAt.get(id) ?? -Infinity)) this.registeredAt.set(id, message.at);
         }
         break;
       case 'presence':
-        this.acceptShared(message.key, message.presence);
+        this.acceptShared(message.key, message.presence, message.at);
         break;
       case 'error': {
         const entry = this.entries.get(message.key as PresenceKey);
@@ -1012,9 +1133,9 @@ export class PresenceSync {
         for (const shared of message.entries) {
           if (shared.lastReadAt !== undefined) this.onMessage({ t: 'read', key: shared.key, at: shared.lastReadAt });
           if (shared.registeredAt !== undefined) {
-            this.onMessage({ t: 'registered', ids: [shared.key], at: shared.registeredAt });
+            this.onMessage({ t: 'registered', ids: [shared.key], at: shared.registeredAt, session: shared.registeredSession });
           }
-          if (shared.presence) this.acceptShared(shared.key, shared.presence);
+          if (shared.presence) this.acceptShared(shared.key, shared.presence, shared.seenAt);
         }
         break;
       default:
@@ -1022,7 +1143,7 @@ export class PresenceSync {
     }
   }
 
-  private acceptShared(rawKey: string, presence: Presence): void {
+  private acceptShared(rawKey: string, presence: Presence, at: number | undefined): void {
     const key = rawKey === 'self' ? 'self' : parseUserId(rawKey);
     if (!key || !presence || typeof presence.category !== 'string') return;
     const id = parseUserId(presence.userId);
@@ -1030,11 +1151,12 @@ export class PresenceSync {
     const clean = makePresence(id, presence.category, typeof presence.timestamp === 'number' ? presence.timestamp : undefined);
     const entry = this.entry(key);
     if (key === 'self') this.learnSelf(clean);
-    if (!isNewerOrSame(entry.presence, clean)) return;
+    // A tab of an older version sends no time: take it as just asked.
+    const askedAt = typeof at === 'number' && Number.isFinite(at) ? at : this.now();
+    if (!isLaterAnswer(entry.seenAt, askedAt)) return;
     const hadError = entry.error !== undefined;
     this.clearFault(entry);
-    if (!hadError && isSamePresence(entry.presence, clean)) return;
-    this.store(entry, clean, false);
+    this.accept(entry, clean, askedAt, hadError, false);
   }
 
   private sharedEntries(): SharedEntry[] {
@@ -1044,7 +1166,9 @@ export class PresenceSync {
         key: e.key,
         presence: e.presence,
         lastReadAt: e.lastReadAt,
+        seenAt: e.seenAt,
         registeredAt: e.key !== 'self' ? this.registeredAt.get(e.key) : undefined,
+        registeredSession: this.registeredSession,
       });
     }
     return out;
@@ -1053,6 +1177,95 @@ export class PresenceSync {
   private expireRemoteWants(): void {
     const cutoff = this.now() - WANT_REFRESH_MS * 3;
     for (const [tab, want] of this.remoteWants) if (want.at < cutoff) this.remoteWants.delete(tab);
+  }
+
+  // ---------------------------------------------------------------- sessions and reloads
+
+  /**
+   * The current session (a digest of the token). When it changed, the registrations of the old
+   * one are dropped and every external user still shown is registered again, in one request.
+   */
+  private async checkSession(): Promise<string | undefined> {
+    if (!this.client.sessionKey) return undefined;
+    const key = await this.client.sessionKey();
+    if (key !== this.session && !this.destroyed) this.onSessionChange(key);
+    return key;
+  }
+
+  private onSessionChange(key: string | undefined): void {
+    this.session = key;
+    if (this.registeredSession !== key && this.registeredAt.size > 0) {
+      this.registeredAt.clear();
+      this.registeredSession = key;
+      if (this.coordinator.isLeader()) {
+        const remote = this.remoteVisibleKeys();
+        for (const e of this.entries.values()) {
+          if (e.key !== 'self' && this.externalGuess(e.key) === true && (e.refs > 0 || remote.has(e.key) || e.waiters.size > 0)) {
+            this.wantRegistration(e.key);
+          }
+        }
+      }
+    }
+    if (key !== undefined) this.setIdentity(key);
+  }
+
+  /** Files the engine's state under `identity`, dropping what was kept for another one. */
+  private setIdentity(identity: string): void {
+    if (identity === this.identity || !this.persistence) return;
+    const previous = this.identity;
+    this.identity = identity;
+    // Another session: what was kept for the old one is cleared, not shown to the new one.
+    if (previous !== undefined) this.persistence.clear();
+    this.restore(this.persistence.load(identity) ?? []);
+  }
+
+  /** Shows what a reload kept, marked with when it will be updated, and spends its budget. */
+  private restore(kept: readonly PersistedEntry[]): void {
+    const touched: Entry[] = [];
+    for (const item of kept) {
+      const key = item.key === 'self' ? 'self' : parseUserId(item.key);
+      if (!key) continue;
+      const entry = this.entry(key);
+      if (item.lastReadAt !== undefined) entry.lastReadAt = Math.max(entry.lastReadAt ?? 0, item.lastReadAt);
+      if (item.presence && item.seenAt !== undefined && isLaterAnswer(entry.seenAt, item.seenAt) && !entry.presence) {
+        entry.seenAt = item.seenAt;
+        entry.presence = { ...revivePresence(item.presence), observedAt: item.seenAt };
+        touched.push(entry);
+      }
+    }
+    for (const entry of touched) {
+      const presence: Presence = { ...entry.presence!, updateDueAt: Math.max(this.nextDue(entry), this.now()) };
+      entry.presence = presence;
+      if (entry.key === 'self') this.learnSelf(presence);
+      this.publish(entry);
+    }
+    this.rescheduleAll();
+  }
+
+  private persistSoon(): void {
+    if (!this.persistence || this.identity === undefined || this.persistTimer || this.destroyed) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      this.persistNow();
+    }, 1000);
+  }
+
+  private persistNow(): void {
+    if (!this.persistence || this.identity === undefined) return;
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    const out: PersistedEntry[] = [];
+    for (const e of this.entries.values()) {
+      if (!e.presence && e.lastReadAt === undefined) continue;
+      const p = e.presence;
+      out.push({
+        key: e.key,
+        presence: p ? { userId: p.userId, category: p.category, timestamp: p.timestamp } : undefined,
+        seenAt: e.seenAt,
+        lastReadAt: e.lastReadAt,
+      });
+    }
+    this.persistence.save(this.identity, out);
   }
 
   // ---------------------------------------------------------------- housekeeping

@@ -9,10 +9,13 @@ export type SyncMessage =
   | { t: 'bye'; tab: string }
   /** The leader started a network read of `key` at `at` (the budget is spent even if it fails). */
   | { t: 'read'; key: string; at: number }
-  /** The leader registered interest in these ids at `at`. */
-  | { t: 'registered'; ids: string[]; at: number }
-  /** A presence the leader read, or a confirmed set from any tab. */
-  | { t: 'presence'; key: string; presence: Presence }
+  /** The leader registered interest in these ids at `at`, under the session `session` (a digest). */
+  | { t: 'registered'; ids: string[]; at: number; session?: string | undefined }
+  /**
+   * A presence the leader read (`at`: when the read was sent), or a confirmed set from any tab
+   * (`at`: when it was confirmed). Answers are ordered by `at`, never by their timestamps.
+   */
+  | { t: 'presence'; key: string; presence: Presence; at?: number | undefined }
   /** A read failed; followers show the same state. */
   | { t: 'error'; key: string; error: ErrorSummary }
   /** A new tab asks for what the others know. */
@@ -34,5 +37,8 @@ export interface SharedEntry {
   key: string;
   presence?: Presence | undefined;
   lastReadAt?: number | undefined;
+  /** When the read behind `presence` was sent. */
+  seenAt?: number | undefined;
   registeredAt?: number | undefined;
+  registeredSession?: string | undefined;
 }

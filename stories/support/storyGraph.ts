@@ -4,9 +4,9 @@ import {
   DEFAULT_GRAPH_TOKEN,
   DEFAULT_GRAPH_USERS,
   createMockGraph,
-  createMockGraphHandlers,
   type MockGraph,
 } from '../../src/mock-pod';
+import { createMockGraphHandlers } from '../../src/mock-pod/msw';
 
 /** Where stories reach Graph: the app's own backend path, which adds the token (here MSW does). */
 export const STORY_GRAPH_BASE = '/api/graph';

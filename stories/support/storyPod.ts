@@ -1,5 +1,6 @@
 import { createSymphonyClient } from '../../src/client';
-import { DEFAULT_SESSION_TOKEN, createMockPod, createMockPodHandlers, type MockPod, type MockPodOptions } from '../../src/mock-pod';
+import { DEFAULT_SESSION_TOKEN, createMockPod, type MockPod, type MockPodOptions } from '../../src/mock-pod';
+import { createMockPodHandlers } from '../../src/mock-pod/msw';
 
 /** Where stories reach the pod: the app's own backend path, as in an extension app. */
 export const STORY_POD_BASE = '/api/symphony/pod';

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { PresenceAvatar, PresenceBadge, PresenceUiProvider, StatusPicker } from '../../src/components';
 import { PRESENCE_CATEGORIES } from '../../src/model';
 
-const CSS = readFileSync(resolve(import.meta.dirname, '../../src/components/presence-widgets.css'), 'utf8');
+const dir = resolve(import.meta.dirname, '../../src/components');
+const read = (file: string): string => readFileSync(resolve(dir, file), 'utf8');
+/** The per-component files, in the order styles.css imports them. */
+const PARTS = ['base', 'badge', 'avatar', 'picker', 'roster', 'message'] as const;
+const FILES = Object.fromEntries(PARTS.map((part) => [part, read(`styles/${part}.css`)])) as Record<(typeof PARTS)[number], string>;
+/** What `presence-widgets/styles.css` holds once the build inlines its imports. */
+const CSS = PARTS.map((part) => FILES[part]).join('\n');
 
 /** The `--pw-*: #hex` declarations of the first block opened by `selector`. */
 function tokens(selector: string): Record<string, string> {
@@ -36,6 +42,22 @@ const DARK = tokens('@media (prefers-color-scheme: dark) {');
 const TONES = ['available', 'away', 'busy', 'offline', 'out-of-office', 'unknown'];
 
 describe('presence-widgets.css', () => {
+  it('is the per-component files, base first, and nothing else', () => {
+    const imports = [...read('presence-widgets.css').matchAll(/@import '([^']+)';/g)].map((m) => m[1]);
+    expect(imports).toEqual(PARTS.map((part) => `./styles/${part}.css`));
+    expect(read('presence-widgets.css').replace(/\/\*[\s\S]*?\*\//g, '').replace(/@import '[^']+';/g, '').trim()).toBe('');
+  });
+
+  it('keeps the theme tokens in base.css only, and each component in its own file', () => {
+    for (const part of ['badge', 'avatar', 'picker', 'roster', 'message'] as const) {
+      expect(FILES[part], part).not.toMatch(/--pw-surface:|\.pw-icon\b|@import/);
+    }
+    expect(FILES.badge).toMatch(/\.pw-badge\b/);
+    expect(FILES.badge).not.toMatch(/\.pw-(avatar|picker|listbox|option)\b/);
+    expect(FILES.avatar).not.toMatch(/\.pw-(badge|picker|listbox|option)\b/);
+    expect(FILES.picker).not.toMatch(/\.pw-(badge|avatar)\b/);
+  });
+
   it('the explicit themes repeat the default and media-query palettes exactly', () => {
     expect(tokens("[data-pw-theme='light'] {")).toEqual(LIGHT);
     expect(tokens("[data-pw-theme='dark'] {")).toEqual(DARK);

@@ -3,7 +3,15 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createGraphPresenceClient } from '../../src/client';
-import { PresenceAvatar, PresenceBadge, PresenceProvider, PresenceUiProvider, StatusPicker } from '../../src/components';
+import {
+  GraphPresenceProvider,
+  PresenceAvatar,
+  PresenceBadge,
+  PresenceProvider,
+  PresenceUiProvider,
+  StatusPicker,
+  graphPresenceUi,
+} from '../../src/components';
 import { GRAPH_PRESENCE_STATES, SET_PRESENCE_PAIRS, USER_PREFERRED_PAIRS } from '../../src/model';
 import { ADELE, SECOND, U, graphAdapter, graphClient, setupGraph } from './graphHarness';
 
@@ -34,9 +42,9 @@ const ROWS = [
   ['Out of Office', 'circle', 'out-of-office', 'Out of office', false],
 ] as const;
 
-/** Graph states are drawn where a provider brings Graph support (PresenceProvider always does). */
+/** Graph states are drawn where a provider brings Graph support. */
 function WithGraph({ children }: { children: ReactNode }) {
-  return <PresenceUiProvider graph>{children}</PresenceUiProvider>;
+  return <PresenceUiProvider graph={graphPresenceUi}>{children}</PresenceUiProvider>;
 }
 
 describe('PresenceBadge with Graph details', () => {
@@ -94,7 +102,7 @@ describe('PresenceBadge with Graph details', () => {
 
 function graphProvider(adapter: ReturnType<typeof graphAdapter>) {
   return ({ children }: { children: ReactNode }) => (
-    <PresenceProvider client={adapter} queryClient={new QueryClient()} options={{ random: () => 0.5 }}>
+    <PresenceProvider client={adapter} graph={graphPresenceUi} queryClient={new QueryClient()} options={{ random: () => 0.5 }}>
       {children}
     </PresenceProvider>
   );
@@ -188,6 +196,7 @@ describe('StatusPicker in Graph mode (presentational)', () => {
         onGraphValueChange={onGraphValueChange}
         onValueChange={onValueChange}
       />,
+      { wrapper: WithGraph },
     );
     fireEvent.click(screen.getByRole('combobox'));
     const options = within(screen.getByRole('listbox')).getAllByRole('option');
@@ -201,16 +210,49 @@ describe('StatusPicker in Graph mode (presentational)', () => {
   });
 
   it('shows a current state it cannot offer (a meeting) without selecting anything', () => {
-    render(<StatusPicker graphPairs={SET_PRESENCE_PAIRS} value="Busy/InAMeeting" />);
+    render(<StatusPicker graphPairs={SET_PRESENCE_PAIRS} value="Busy/InAMeeting" />, { wrapper: WithGraph });
     expect(screen.getByRole('combobox')).toHaveTextContent('In a meeting');
     fireEvent.click(screen.getByRole('combobox'));
     expect(within(screen.getByRole('listbox')).queryAllByRole('option', { selected: true })).toHaveLength(0);
   });
 
   it('types ahead over the Graph names', () => {
-    render(<StatusPicker graphPairs={SET_PRESENCE_PAIRS} defaultValue="Available/Available" />);
+    render(<StatusPicker graphPairs={SET_PRESENCE_PAIRS} defaultValue="Available/Available" />, { wrapper: WithGraph });
     const trigger = screen.getByRole('combobox');
     fireEvent.keyDown(trigger, { key: 'p' });
     expect(trigger.getAttribute('aria-activedescendant')).toBe(within(screen.getByRole('listbox')).getByRole('option', { name: 'Presenting' }).id);
+  });
+});
+
+describe('Graph support comes only through a provider', () => {
+  it('the components’ GraphPresenceProvider brings it, keeping the language of the provider above', () => {
+    const graph = setupGraph();
+    render(
+      <PresenceUiProvider locale="de">
+        <GraphPresenceProvider client={graphAdapter(graph)} options={{ random: () => 0.5 }}>
+          <PresenceBadge category="ON_THE_PHONE" graph={{ availability: 'Busy', activity: 'InACall', outOfOffice: false }} data-testid="b" />
+        </GraphPresenceProvider>
+      </PresenceUiProvider>,
+    );
+    expect(screen.getByTestId('b')).toHaveAccessibleName('Im Anruf');
+    expect(screen.getByTestId('b')).toHaveAttribute('data-graph', 'Busy/InACall');
+  });
+
+  it('a PresenceProvider without `graph` keeps a connected picker on Symphony categories', async () => {
+    const graph = setupGraph();
+    render(
+      <PresenceProvider client={graphAdapter(graph)} queryClient={new QueryClient()} options={{ random: () => 0.5 }}>
+        <StatusPicker />
+      </PresenceProvider>,
+    );
+    await flush();
+    fireEvent.click(screen.getByRole('combobox'));
+    const options = within(screen.getByRole('listbox')).getAllByRole('option');
+    expect(options.every((o) => o.hasAttribute('data-category') && !o.hasAttribute('data-graph'))).toBe(true);
+  });
+
+  it('graphPairs without Graph support is a clear error, not a picker of unknown states', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => render(<StatusPicker graphPairs={SET_PRESENCE_PAIRS} />)).toThrow(/graphPairs needs Graph support/);
   });
 });

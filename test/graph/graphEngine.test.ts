@@ -40,6 +40,8 @@ describe('Graph adapter under the unchanged engine', () => {
       timestamp: undefined,
       source: 'graph',
       graph: { availability: 'Busy', activity: 'InACall', outOfOffice: false, id: U(2) },
+      // When the batch read was sent: the engine orders answers by it.
+      observedAt: expect.any(Number),
     });
     expect(sync.getState(keys[1]!).presence?.category).toBe('IN_A_MEETING');
     expect(sync.getState(keys[2]!).presence?.category).toBe('BUSY');

@@ -5,10 +5,10 @@ import {
   DEFAULT_GRAPH_APP_ID,
   DEFAULT_GRAPH_TOKEN,
   createMockGraph,
-  createMockGraphHandlers,
   type MockGraph,
   type MockGraphRequest,
 } from '../../src/mock-pod';
+import { createMockGraphHandlers } from '../../src/mock-pod/msw';
 import { ADELE, MINUTE, SECOND, U, setupGraph } from './graphHarness';
 
 afterEach(() => {

@@ -10,7 +10,7 @@ function podAt(seed: number, churn?: { everyMs: number; fraction: number } | fal
 }
 
 describe('churn', () => {
-  it('changes some users over simulated time, stamped at the step that changed them', () => {
+  it('changes some users over simulated time; only a new chosen category is stamped, at its step (R-STAMP)', () => {
     const { pod, clock } = podAt(1);
     const before = pod.users;
     clock.advance(10 * MINUTE);
@@ -19,11 +19,18 @@ describe('churn', () => {
     const changed = after.filter((u, i) => u.category !== before[i]!.category);
     expect(changed.length).toBeGreaterThan(20);
     expect(changed.length).toBeLessThan(after.length / 4);
-    for (const u of changed) {
+    const chosen = after.filter((u, i) => u.chosenCategory !== before[i]!.chosenCategory);
+    expect(chosen.length).toBeGreaterThan(5);
+    for (const u of chosen) {
       expect(u.timestamp).toBeGreaterThan(T0);
       expect(u.timestamp).toBeLessThanOrEqual(T0 + 10 * MINUTE);
       expect((u.timestamp - T0) % MINUTE).toBe(0);
     }
+    // Signing in or out, idling and waking keep the time of the last set: a user whose category
+    // changed only that way still answers the stamp from before the churn.
+    const onlyStateChanged = changed.filter((u, i) => u.chosenCategory === before[i]!.chosenCategory);
+    const kept = onlyStateChanged.filter((u) => u.timestamp === before.find((b) => b.id === u.id)!.timestamp);
+    expect(kept.length).toBeGreaterThan(onlyStateChanged.length / 2);
   });
 
   it('does nothing before the first step is due, and waits for a request or advance()', () => {

@@ -1,6 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createMockPod, createMockPodHandlers, DEFAULT_SESSION_TOKEN } from '../../src/mock-pod';
+import { createMockPod, DEFAULT_SESSION_TOKEN } from '../../src/mock-pod';
+import { createMockPodHandlers } from '../../src/mock-pod/msw';
 import { parseJsonLossless } from '../../src/model';
 
 const ABSOLUTE = 'https://acme.symphony.com/pod';

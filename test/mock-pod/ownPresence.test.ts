@@ -104,10 +104,35 @@ describe('idle rule on server-side changes', () => {
     clock.advance(MINUTE);
     pod.setIdle(me, true);
     expect(pod.getUser(me)?.category).toBe(whileIdle);
-    // The timestamp moves only when what others see changes.
-    expect(pod.getUser(me)?.timestamp).toBe(whileIdle === chosen ? T0 : T0 + MINUTE);
+    // R-STAMP (SYM-GUP-1, SYM-SP-6): idling is no set, so the time of the set stays.
+    expect(pod.getUser(me)?.timestamp).toBe(T0);
     pod.setIdle(me, false);
     expect(pod.getUser(me)?.category).toBe(chosen);
+    expect(pod.getUser(me)?.timestamp).toBe(T0);
+  });
+
+  it.each([
+    ['AVAILABLE', 'AWAY'],
+    ['ON_THE_PHONE', 'ON_THE_PHONE'],
+  ])('with ASM-IDLE-KEEPS-STAMP off, %s idle moves the timestamp only when what others see changes', (chosen, whileIdle) => {
+    const clock = fakeClock();
+    const pod = createMockPod({ clock: clock.now, churn: false, assumptions: { stateChangesKeepStamp: false } });
+    const me = pod.defaultUserId;
+    pod.setUserPresence(me, chosen);
+    clock.advance(MINUTE);
+    pod.setIdle(me, true);
+    expect(pod.getUser(me)?.category).toBe(whileIdle);
+    expect(pod.getUser(me)?.timestamp).toBe(whileIdle === chosen ? T0 : T0 + MINUTE);
+  });
+
+  it('R-STAMP: a user back from OFFLINE answers the time of their last set, not of the sign-in (SYM-GUP-1)', async () => {
+    const { pod, me, clock } = setup();
+    pod.setUserPresence(me, 'BUSY');
+    clock.advance(MINUTE);
+    pod.setOnline(me, false);
+    clock.advance(24 * 60 * MINUTE);
+    pod.setOnline(me, true);
+    expect((await getOwn(pod)).json).toMatchObject({ category: 'BUSY', timestamp: T0 });
   });
 
   it('throws for unknown users in server-side changes', () => {

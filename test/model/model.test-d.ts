@@ -85,7 +85,11 @@ describe('categories', () => {
   });
 
   it('lookups have precise result types', () => {
-    expectTypeOf(getCategoryInfo).returns.toEqualTypeOf<CategoryInfo | undefined>();
+    // Overloaded: a known category always has a row, any other string may not.
+    expectTypeOf(getCategoryInfo('BUSY')).toEqualTypeOf<CategoryInfo>();
+    expectTypeOf(getCategoryInfo('BUSY' as PresenceCategory)).toEqualTypeOf<CategoryInfo>();
+    expectTypeOf(getCategoryInfo('SOMETHING_NEW' as CategoryValue)).toEqualTypeOf<CategoryInfo | undefined>();
+    expectTypeOf(getCategoryInfo('x' as string)).toEqualTypeOf<CategoryInfo | undefined>();
     expectTypeOf<CategoryInfo['externalView']>().toEqualTypeOf<PresenceCategory>();
     expectTypeOf<CategoryInfo['glyph']>().toEqualTypeOf<PresenceGlyph>();
     expectTypeOf(describeCategory).returns.toHaveProperty('known').toEqualTypeOf<boolean>();
@@ -97,10 +101,8 @@ describe('categories', () => {
 
   it('CategoryInfo is read-only', () => {
     const info = getCategoryInfo('AVAILABLE');
-    if (info) {
-      // @ts-expect-error rows are frozen and typed readonly
-      info.label = 'x';
-    }
+    // @ts-expect-error rows are frozen and typed readonly
+    info.label = 'x';
   });
 });
 
@@ -110,7 +112,7 @@ describe('Presence', () => {
     expectTypeOf<Presence>().toHaveProperty('category').toEqualTypeOf<CategoryValue>();
     expectTypeOf<Presence>().toHaveProperty('isUnknown').toEqualTypeOf<boolean>();
     expectTypeOf<Presence>().toHaveProperty('timestamp').toEqualTypeOf<number | undefined>();
-    expectTypeOf<keyof Presence>().toEqualTypeOf<'userId' | 'category' | 'isUnknown' | 'timestamp' | 'source' | 'graph'>();
+    expectTypeOf<keyof Presence>().toEqualTypeOf<'userId' | 'category' | 'isUnknown' | 'timestamp' | 'source' | 'graph' | 'observedAt' | 'updateDueAt'>();
   });
 
   it('is read-only', () => {

@@ -34,7 +34,7 @@ describe('allow-list', () => {
   ])('%s %s is forwarded as %s %s', async (method, path, body, upMethod, upPath, upBody) => {
     const { proxy, calls } = setup();
     const init: RequestInit = { method };
-    if (body !== undefined) init.body = body;
+    if (body !== undefined) Object.assign(init, { body, headers: { 'content-type': 'application/json' } });
     const response = await proxy(browserRequest(path, init));
     expect(response.status).toBeLessThan(300);
     // A user read may be preceded by the tenant lookup; the forwarded request is the last call.
@@ -46,14 +46,6 @@ describe('allow-list', () => {
     ['GET', `${MOUNT}/v2/user/presence/`],
     ['GET', `${MOUNT}/v1/presence/feed/create`],
     ['POST', `${MOUNT}/v3/user/presence`],
-    ['POST', `${MOUNT}/v3/user/12987981103236/presence`],
-    ['DELETE', `${MOUNT}/v2/user/presence`],
-    ['PUT', `${MOUNT}/v2/user/presence`],
-    ['PATCH', `${MOUNT}/v1/user/presence/register`],
-    ['HEAD', `${MOUNT}/v2/user/presence`],
-    ['OPTIONS', `${MOUNT}/v2/user/presence`],
-    ['GET', `${MOUNT}/v1/user/presence/register`],
-    ['POST', `${MOUNT}/v2/users/presence`],
     ['GET', '/api/symphony/podv2/user/presence'],
     ['GET', '/v2/user/presence'],
     ['GET', `${MOUNT}`],
@@ -63,8 +55,26 @@ describe('allow-list', () => {
     const { proxy, calls } = setup();
     const response = await proxy(new Request(`${APP}${path}`, { method }));
     expect(response.status).toBe(404);
-    if (method !== 'HEAD') expect(await response.json()).toEqual({ code: 404, message: 'Not found' });
+    expect(await response.json()).toEqual({ code: 404, message: 'Not found' });
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['POST', `${MOUNT}/v3/user/12987981103236/presence`, 'GET'],
+    ['DELETE', `${MOUNT}/v2/user/presence`, 'GET, POST'],
+    ['PUT', `${MOUNT}/v2/user/presence`, 'GET, POST'],
+    ['PATCH', `${MOUNT}/v1/user/presence/register`, 'POST'],
+    ['HEAD', `${MOUNT}/v2/user/presence`, 'GET, POST'],
+    ['OPTIONS', `${MOUNT}/v2/user/presence`, 'GET, POST'],
+    ['GET', `${MOUNT}/v1/user/presence/register`, 'POST'],
+    ['POST', `${MOUNT}/v2/users/presence`, 'GET'],
+  ])('%s %s is 405 with Allow: %s and never forwarded', async (method, path, allow) => {
+    const { proxy, calls } = setup();
+    const response = await proxy(new Request(`${APP}${path}`, { method }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe(allow);
+    if (method !== 'HEAD') expect(await response.json()).toEqual({ code: 405, message: 'Method not allowed' });
     expect(calls).toHaveLength(0);
   });
 
@@ -146,7 +156,9 @@ describe('bad input is refused with 400 and never forwarded', () => {
 
   it('refuses a body that is not UTF-8', async () => {
     const { proxy, calls } = setup();
-    const response = await proxy(browserRequest('/v2/user/presence', { method: 'POST', body: new Uint8Array([0x7b, 0xff, 0x7d]) }));
+    const response = await proxy(
+      browserRequest('/v2/user/presence', { method: 'POST', body: new Uint8Array([0x7b, 0xff, 0x7d]), headers: { 'content-type': 'application/json' } }),
+    );
     expect(response.status).toBe(400);
     expect(calls).toHaveLength(0);
   });
@@ -180,7 +192,9 @@ describe('size limits', () => {
         controller.enqueue(new TextEncoder().encode('[12987981103236,'.repeat(4)));
       },
     });
-    const streamed = await proxy(browserRequest('/v1/user/presence/register', { method: 'POST', body: endless, duplex: 'half' }));
+    const streamed = await proxy(
+      browserRequest('/v1/user/presence/register', { method: 'POST', body: endless, duplex: 'half', headers: { 'content-type': 'application/json' } }),
+    );
     expect(streamed.status).toBe(413);
     expect(await streamed.json()).toMatchObject({ code: 413 });
     // It stopped reading right after the limit instead of reading forever.

@@ -199,11 +199,11 @@ describe('createMemoryGuardStore', () => {
     await store.claimRead('s', '1', 0, 1000);
     await store.recordRegistration('s', ['1', '2'], 0, 5000);
     await store.setTenant('s', 189, 0, 5000);
-    expect(store.size()).toEqual({ reads: 1, registrations: 2, tenants: 1 });
+    expect(store.size()).toEqual({ reads: 1, registrations: 2, tenants: 1, sessions: 1 });
     await store.isRegistered('s', '1', 59_999);
     expect(store.size().reads).toBe(1);
     await store.isRegistered('s', '1', 60_000);
-    expect(store.size()).toEqual({ reads: 0, registrations: 0, tenants: 0 });
+    expect(store.size()).toEqual({ reads: 0, registrations: 0, tenants: 0, sessions: 0 });
   });
 
   it('releases only the claim it is given', async () => {

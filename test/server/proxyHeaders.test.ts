@@ -71,7 +71,9 @@ const BROWSER_HEADERS = {
   keyManagerToken: 'km-browser',
   'x-forwarded-for': '10.0.0.1',
   'x-custom': 'from-browser',
-  origin: 'http://evil.test',
+  // The app's own page: the proxy accepts it, and still sends none of this on.
+  origin: 'http://app.test',
+  referer: 'http://app.test/dashboard',
 };
 
 describe('what reaches the pod', () => {
@@ -81,13 +83,13 @@ describe('what reaches the pod', () => {
     ['POST', '/v1/user/presence/register', '[12987981103236]'],
     ['GET', '/v2/users/presence?limit=2', undefined],
   ])('%s %s carries the server token only, and none of the browser headers', async (method, path, body) => {
-    const init: RequestInit = { method, headers: BROWSER_HEADERS };
+    const init: RequestInit = { method, headers: { ...BROWSER_HEADERS, 'content-type': 'application/json' } };
     if (body !== undefined) init.body = body;
     await proxy()(browserRequest(path, init));
     expect(received).toHaveLength(1);
     const { headers } = received[0]!;
     expect(headers.sessiontoken).toBe(TOKEN);
-    for (const name of ['cookie', 'authorization', 'keymanagertoken', 'x-forwarded-for', 'x-custom', 'origin']) {
+    for (const name of ['cookie', 'authorization', 'keymanagertoken', 'x-forwarded-for', 'x-custom', 'origin', 'referer']) {
       expect(headers[name], name).toBeUndefined();
     }
     expect(JSON.stringify(received)).not.toContain(BROWSER_TOKEN);
@@ -174,7 +176,8 @@ describe('toNodeListener over real HTTP', () => {
     body?: { chunks: number; size: number },
   ): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: appPort, method, path, headers: { cookie: 'a=b', sessiontoken: BROWSER_TOKEN } }, (res) => {
+      const headers = { cookie: 'a=b', sessiontoken: BROWSER_TOKEN, 'content-type': 'application/json' };
+      const req = httpRequest({ host: '127.0.0.1', port: appPort, method, path, headers }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString('utf8')));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));

@@ -116,10 +116,74 @@ describe.skipIf(!hasRedis)('createRedisGuardStore on a real redis-server', () =>
     expect(await store.isRegistered('s', '3', 0)).toBe(false);
     expect(await store.getTenant('s', 0)).toBe(189);
     expect(await store.getTenant('other', 0)).toBeUndefined();
-    const ttl = await clientA.pTTL('app1:reg:s:1');
-    expect(ttl).toBeGreaterThan(INTEREST_TTL_MS - 5000);
-    expect(ttl).toBeLessThanOrEqual(INTEREST_TTL_MS);
-    expect((await clientA.keys('*')).sort()).toEqual(['app1:reg:s:1', 'app1:reg:s:2', 'app1:tenant:s']);
+    for (const key of ['app1:regs:s', 'app1:regs-all']) {
+      const ttl = await clientA.pTTL(key);
+      expect(ttl).toBeGreaterThan(INTEREST_TTL_MS - 5000);
+      expect(ttl).toBeLessThanOrEqual(INTEREST_TTL_MS);
+    }
+    expect((await clientA.keys('*')).sort()).toEqual(['app1:regs-all', 'app1:regs:s', 'app1:tenant:s']);
+    expect(await clientA.sendCommand(['TTL', 'app1:tenant:s'])).toBeGreaterThan(0);
+  });
+
+  it('forgets a registration when it lapses (the score is its expiry on the Redis clock)', async () => {
+    const store = createRedisGuardStore(clientA);
+    await store.recordRegistration('s', ['1'], 0, 30);
+    expect(await store.isRegistered('s', '1', 0)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(await store.isRegistered('s', '1', 0)).toBe(false);
+  });
+
+  it('caps registrations per session: 300,000 from one session keep at most maxEntriesPerSession', async () => {
+    const store = createRedisGuardStore(clientA, { maxEntriesPerSession: 1000 });
+    const ids = Array.from({ length: 300_000 }, (_, i) => String(1_000_000 + i));
+    for (let i = 0; i < ids.length; i += 1000) await store.recordRegistration('flood', ids.slice(i, i + 1000), 0, INTEREST_TTL_MS);
+    expect(await clientA.zCard('presence-widgets:guard:regs:flood')).toBe(1000);
+    expect(await clientA.zCard('presence-widgets:guard:regs-all')).toBe(1000);
+    // The newest are kept; the oldest were forgotten, which errs on the safe side (428, not a read).
+    expect(await store.isRegistered('flood', ids.at(-1)!, 0)).toBe(true);
+    expect(await store.isRegistered('flood', ids[0]!, 0)).toBe(false);
+  }, 30_000);
+
+  it('caps registrations in total, dropping the least recently registered of any session', async () => {
+    const store = createRedisGuardStore(clientA, { maxEntries: 5 });
+    await store.recordRegistration('old', ['1', '2', '3'], 0, INTEREST_TTL_MS);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.recordRegistration('new', ['4', '5', '6'], 0, INTEREST_TTL_MS);
+    expect(await clientA.zCard('presence-widgets:guard:regs-all')).toBe(5);
+    expect(await store.isRegistered('old', '1', 0)).toBe(false);
+    expect(await store.isRegistered('old', '3', 0)).toBe(true);
+    expect(await store.isRegistered('new', '6', 0)).toBe(true);
+    expect(await clientA.zCard('presence-widgets:guard:regs:old')).toBe(2);
+  });
+
+  it('refuses a read claim past the per-session cap instead of dropping a live one', async () => {
+    const store = createRedisGuardStore(clientA, { maxEntriesPerSession: 3 });
+    for (const id of ['1', '2', '3']) expect((await store.claimRead('s', id, 0, 60_000)).ok).toBe(true);
+    const refused = await store.claimRead('s', '4', 0, 60_000);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.retryAfterMs).toBeGreaterThan(55_000);
+    for (const id of ['1', '2', '3']) expect((await store.claimRead('s', id, 0, 60_000)).ok).toBe(false);
+    expect((await store.claimRead('other', '4', 0, 60_000)).ok).toBe(true);
+  });
+
+  it('renews only its own claim, restarting the gap', async () => {
+    const store = createRedisGuardStore(clientA);
+    const claim = await store.claimRead('s', '8', 0, 1000);
+    if (!claim.ok) throw new Error('no claim');
+    await store.renewRead('s', '8', 'not-the-claim', 0, 60_000);
+    expect(await clientA.pTTL('presence-widgets:guard:read:s:8')).toBeLessThanOrEqual(1000);
+    await store.renewRead('s', '8', claim.claimId, 0, 60_000);
+    expect(await clientA.pTTL('presence-widgets:guard:read:s:8')).toBeGreaterThan(55_000);
+  });
+
+  it('rate-limits registration requests per session per window', async () => {
+    const store = createRedisGuardStore(clientA);
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await store.takeRegistration('s', 0, 3, 60_000));
+    expect(results.slice(0, 3).every((r) => r.ok)).toBe(true);
+    expect(results[3]).toMatchObject({ ok: false });
+    expect((results[3] as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(55_000);
+    expect((await store.takeRegistration('other', 0, 3, 60_000)).ok).toBe(true);
   });
 
   it('works with an ioredis-style client (call) and with a bare command function', async () => {
@@ -185,7 +249,9 @@ describe.skipIf(!hasRedis)('createRedisGuardStore on a real redis-server', () =>
       await proxyA(jsonPost('/v1/user/presence/register', `[${external}]`));
       await read(proxyA);
       const keys = await clientA.keys('*');
-      const values = await Promise.all(keys.map((k) => clientA.get(k)));
+      const values = await Promise.all(
+        keys.map(async (k) => ((await clientA.type(k)) === 'zset' ? clientA.zRange(k, 0, -1) : clientA.get(k))),
+      );
       const dump = JSON.stringify({ keys, values });
       expect(dump).not.toContain(DEFAULT_SESSION_TOKEN);
       expect(dump).toContain(sessionKeyOf(DEFAULT_SESSION_TOKEN));

@@ -1,0 +1,272 @@
+// @vitest-environment node
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createSymphonyClient } from '../../src/client';
+import { ALL_ASSUMPTIONS_OFF, DEFAULT_SESSION_TOKEN, type MockPod } from '../../src/mock-pod';
+import type { UserId } from '../../src/model';
+import { createMemoryCoordinatorHub, PresenceSync, type PresenceSyncConfig } from '../../src/sync';
+import { MINUTE, POD_URL, SECOND, budgetViolations, podClient, podFetch, setupPod, startSync, usersOf } from './harness';
+
+const engines: PresenceSync[] = [];
+const track = (s: PresenceSync) => (engines.push(s), s);
+
+afterEach(() => {
+  for (const e of engines.splice(0)) e.destroy();
+  vi.useRealTimers();
+});
+
+const shown = (sync: PresenceSync, id: UserId | 'self') => {
+  const state = sync.getState(id);
+  return state.error ? `error:${state.error.kind}` : (state.presence?.category ?? 'loading');
+};
+
+/** What the pod shows this viewer right now (external view, connection and all), read off its own state. */
+function truth(pod: MockPod, viewer: UserId, id: UserId): string {
+  const user = pod.getUser(id)!;
+  const internal = user.tenantId === pod.getUser(viewer)!.tenantId;
+  if (internal) return user.category;
+  if (!pod.isConnected(viewer, id)) return 'OFFLINE';
+  const view: Record<string, string> = { BE_RIGHT_BACK: 'AWAY', DO_NOT_DISTURB: 'AWAY', OFF_WORK: 'OFFLINE' };
+  return view[user.category] ?? user.category;
+}
+
+describe('back from OFFLINE (SYM-GUP-1, SYM-GUP-2): answers are ordered by when they were asked', () => {
+  it('an internal user who signs in again shows their old set status within one interval', async () => {
+    const pod = setupPod();
+    const [id] = usersOf(pod).internal as [UserId];
+    pod.setUserPresence(id, 'AVAILABLE');
+    pod.setOnline(id, false);
+    // The set lies in the past: every OFFLINE answer now carries a later (call-time) stamp.
+    await vi.advanceTimersByTimeAsync(60 * MINUTE);
+    const sync = track(startSync(pod));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(shown(sync, id)).toBe('OFFLINE');
+    pod.setOnline(id, true);
+    await vi.advanceTimersByTimeAsync(MINUTE + SECOND);
+    expect(pod.getUser(id)!.timestamp).toBeLessThan(sync.getState(id).lastReadAt!);
+    expect(shown(sync, id)).toBe('AVAILABLE');
+  });
+
+  it('an external user who signs in again shows their status within the 5-minute budget', async () => {
+    const pod = setupPod();
+    const [id] = usersOf(pod).external as [UserId];
+    pod.setUserPresence(id, 'BUSY');
+    pod.setOnline(id, false);
+    const sync = track(startSync(pod));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(20 * MINUTE);
+    expect(shown(sync, id)).toBe('OFFLINE');
+    pod.setOnline(id, true);
+    await vi.advanceTimersByTimeAsync(5 * MINUTE + 2 * SECOND);
+    expect(shown(sync, id)).toBe('BUSY');
+    expect(budgetViolations(pod)).toEqual([]);
+  });
+
+  it('another tab shows the return too (answers shared between tabs keep their ask time)', async () => {
+    const pod = setupPod();
+    const [id] = usersOf(pod).internal as [UserId];
+    pod.setUserPresence(id, 'AVAILABLE');
+    pod.setOnline(id, false);
+    const hub = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { coordinator: hub.connect() }));
+    const follower = track(startSync(pod, { coordinator: hub.connect() }));
+    leader.retain(id);
+    follower.retain(id);
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    expect(shown(follower, id)).toBe('OFFLINE');
+    pod.setOnline(id, true);
+    await vi.advanceTimersByTimeAsync(MINUTE + SECOND);
+    expect(shown(leader, id)).toBe('AVAILABLE');
+    expect(shown(follower, id)).toBe('AVAILABLE');
+  });
+
+  it('a read sent before the own set still cannot undo it', async () => {
+    const pod = setupPod({ latencyMs: 2 * SECOND });
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    expect(shown(sync, 'self')).toBe('AVAILABLE');
+    await vi.advanceTimersByTimeAsync(MINUTE - 5 * SECOND + 500); // a read is now in flight
+    const set = sync.setOwnPresence({ category: 'BUSY' });
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    await set;
+    expect(shown(sync, 'self')).toBe('BUSY');
+  });
+});
+
+describe('session renewal: a new token is a new session that registered nothing (SYM-RI-8)', () => {
+  function rotatingClient(pod: MockPod) {
+    let token = DEFAULT_SESSION_TOKEN;
+    const tokens = [token];
+    const client = createSymphonyClient({
+      podUrl: POD_URL,
+      fetch: podFetch(pod),
+      getSessionToken: ({ forceRefresh }) => {
+        if (forceRefresh) {
+          token = pod.createSession({ userId: pod.defaultUserId });
+          tokens.push(token);
+        }
+        return token;
+      },
+    });
+    return {
+      client,
+      tokens,
+      /** The provider rotates on its own, as providers with a refresh schedule do. */
+      rotate() {
+        token = pod.createSession({ userId: pod.defaultUserId });
+        tokens.push(token);
+      },
+    };
+  }
+
+  it.each([
+    ['every assumption in force', {}],
+    ['every assumption switched off (unregistered reads answer OFFLINE, no 429)', ALL_ASSUMPTIONS_OFF],
+  ])('after a 401 and refresh, external users are registered again before their next read (%s)', async (_l, assumptions) => {
+    const pod = setupPod({ assumptions });
+    const { external } = usersOf(pod);
+    const ids = external.slice(0, 5);
+    for (const id of ids) pod.setUserPresence(id, 'BUSY');
+    const { client, tokens } = rotatingClient(pod);
+    const sync = track(startSync(pod, {}, client));
+    for (const id of ids) sync.retain(id);
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(ids.map((id) => shown(sync, id))).toEqual(ids.map(() => 'BUSY'));
+
+    pod.expireSession(DEFAULT_SESSION_TOKEN); // the next call gets 401 and the provider is asked again
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(tokens).toHaveLength(2);
+    for (const id of ids) pod.setUserPresence(id, 'ON_THE_PHONE');
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    // Right within the 5-minute budget, not an hour later; never forbidden, never a fake OFFLINE.
+    expect(ids.map((id) => shown(sync, id))).toEqual(ids.map(() => 'ON_THE_PHONE'));
+    const newSession = pod.ledger.filter((e) => e.time > pod.ledger[0]!.time + 2 * MINUTE);
+    const firstRegister = newSession.findIndex((e) => e.route === 'register' && e.status === 200);
+    const firstExternalRead = newSession.findIndex((e) => e.route === 'getUser' && e.external);
+    expect(firstRegister).toBeGreaterThanOrEqual(0);
+    expect(firstRegister).toBeLessThan(firstExternalRead);
+    expect(pod.ledger.filter((e) => e.status === 403 || e.status === 429)).toEqual([]);
+    // One registration request for all five, not one per user.
+    expect(newSession.filter((e) => e.route === 'register')).toHaveLength(1);
+  });
+
+  it('a provider that rotates the token on its own: registered again before the next external read', async () => {
+    const pod = setupPod();
+    const [id] = usersOf(pod).external as [UserId];
+    pod.setUserPresence(id, 'AWAY');
+    const { client, rotate } = rotatingClient(pod);
+    const sync = track(startSync(pod, {}, client));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(shown(sync, id)).toBe('AWAY');
+    rotate();
+    pod.setUserPresence(id, 'AVAILABLE');
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    expect(shown(sync, id)).toBe('AVAILABLE');
+    expect(pod.ledger.filter((e) => e.status >= 400)).toEqual([]);
+    expect(pod.registrations(id)).toHaveLength(2);
+  });
+
+  it('a 403 on an external read gets one fresh registration and one more read before it is forbidden', async () => {
+    const pod = setupPod();
+    const [id] = usersOf(pod).external as [UserId];
+    pod.setUserPresence(id, 'BUSY');
+    const sync = track(startSync(pod));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    pod.faults.add({ route: 'getUser', userId: id, status: 403, times: 1 });
+    pod.setUserPresence(id, 'AVAILABLE');
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    expect(shown(sync, id)).toBe('BUSY'); // the last known status stays, no error yet
+    await vi.advanceTimersByTimeAsync(5 * MINUTE + 2 * SECOND);
+    expect(shown(sync, id)).toBe('AVAILABLE');
+    expect(pod.registrations(id).length).toBeGreaterThanOrEqual(2);
+    expect(budgetViolations(pod)).toEqual([]);
+
+    // Two 403s in a row: forbidden, and polling stops until retry().
+    pod.faults.add({ route: 'getUser', userId: id, status: 403, times: 2 });
+    await vi.advanceTimersByTimeAsync(15 * MINUTE);
+    expect(shown(sync, id)).toBe('error:forbidden');
+    sync.retry(id);
+    pod.setUserPresence(id, 'ON_THE_PHONE');
+    await vi.advanceTimersByTimeAsync(5 * MINUTE + 2 * SECOND);
+    expect(shown(sync, id)).toBe('ON_THE_PHONE');
+    expect(budgetViolations(pod)).toEqual([]);
+  });
+});
+
+describe('reloads: the 5-minute budget belongs to the session, not the page', () => {
+  /** An in-memory stand-in for sessionStorage that survives the "reload" (a new engine). */
+  function memoryPersistence() {
+    let kept: { identity: string; entries: unknown[] } | undefined;
+    return {
+      load: (identity: string) => (kept?.identity === identity ? (kept.entries as never) : undefined),
+      save: (identity: string, entries: unknown[]) => void (kept = { identity, entries: structuredClone(entries) }),
+      clear: () => void (kept = undefined),
+    };
+  }
+
+  async function dashboard(pod: MockPod, config: PresenceSyncConfig, client = podClient(pod)) {
+    const { internal, external } = usersOf(pod);
+    const ids = [...internal.slice(0, 150), ...external.slice(0, 50)];
+    const sync = track(startSync(pod, config, client));
+    for (const id of ids) sync.retain(id);
+    return { sync, ids };
+  }
+
+  it('a reload of a 200-person dashboard within 5 minutes: statuses at once, zero 429s, externals read when allowed', async () => {
+    const pod = setupPod();
+    const persistence = memoryPersistence();
+    const first = await dashboard(pod, { persistence });
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    expect(first.ids.filter((id) => shown(first.sync, id) === 'loading')).toEqual([]);
+    const before = pod.ledger.length;
+    first.sync.destroy(); // the page goes away (pagehide flushes the same way)
+
+    const second = await dashboard(pod, { persistence });
+    await vi.advanceTimersByTimeAsync(0);
+    const external = usersOf(pod).external.slice(0, 50);
+    // Every external user shows their last known status at once, marked with when it updates.
+    for (const id of external) {
+      expect(shown(second.sync, id)).toBe(truth(pod, pod.defaultUserId, id));
+      expect(second.sync.getState(id).presence?.updateDueAt).toBeGreaterThan(Date.now());
+    }
+    await vi.advanceTimersByTimeAsync(4 * MINUTE);
+    const after = pod.ledger.slice(before);
+    expect(after.filter((e) => e.status === 429)).toHaveLength(0);
+    for (const id of second.ids) expect(shown(second.sync, id)).toBe(truth(pod, pod.defaultUserId, id));
+    for (const id of external) expect(second.sync.getState(id).presence?.updateDueAt).toBeUndefined();
+    expect(budgetViolations(pod)).toEqual([]);
+  });
+
+  it('a 429 from another app on the same session keeps the last known status with when it updates: not an error', async () => {
+    const pod = setupPod();
+    const [id] = usersOf(pod).external as [UserId];
+    pod.setUserPresence(id, 'BUSY');
+    const sync = track(startSync(pod));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    pod.faults.add({ route: 'getUser', userId: id, status: 429, retryAfter: '120', times: 1 });
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    expect(shown(sync, id)).toBe('BUSY');
+    const due = sync.getState(id).presence?.updateDueAt;
+    expect(due).toBeGreaterThan(Date.now());
+    await vi.advanceTimersByTimeAsync(due! - Date.now() + SECOND);
+    expect(shown(sync, id)).toBe('BUSY');
+    expect(sync.getState(id).presence?.updateDueAt).toBeUndefined();
+  });
+
+  it('state kept for one session is never shown to another', async () => {
+    const pod = setupPod();
+    const persistence = memoryPersistence();
+    const first = await dashboard(pod, { persistence });
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    first.sync.destroy();
+    const other = pod.createSession({ userId: usersOf(pod).internal[0]! });
+    const second = await dashboard(pod, { persistence }, podClient(pod, other));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(second.ids.every((id) => second.sync.getState(id).presence?.updateDueAt === undefined)).toBe(true);
+  });
+});
