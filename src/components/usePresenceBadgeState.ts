@@ -8,6 +8,7 @@ import {
 import { describeBadge } from './describeBadge';
 import type { GraphLabels } from './graphPresence';
 import type { IconGlyph } from './icons';
+import { presenceNote } from './presenceNote';
 import { enBadge, formatSince, type PresenceLabels } from './labels';
 import { PresenceUiContext, usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
 import type { PresenceBadgeSize } from './sizes';
@@ -101,6 +102,11 @@ export interface PresenceBadgeState {
   graph?: string | undefined;
   /** Draw the out-of-office marker on the icon. */
   outOfOfficeMarker?: boolean | undefined;
+  /**
+   * The person's own words (Graph's status message, the out-of-office reply while out of office),
+   * for the tooltip and the accessible description. Text only, never HTML.
+   */
+  note?: string | undefined;
 }
 
 /** The badge's behaviour: which glyph, tone and label to show. Markup lives in {@link renderPresenceBadge}. */
@@ -146,6 +152,9 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
     }
   }
 
+  // The note belongs to the data: a failed or loading read shows none.
+  const note = status === 'ready' ? presenceNote(graphProp, now ?? mountedAt) : undefined;
+
   const since =
     showSince && timestamp !== undefined && category && category !== 'OFFLINE' && category !== 'UNDEFINED'
       ? formatSince(timestamp, now ?? mountedAt, ui.locale, labels.since)
@@ -167,5 +176,6 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
     root,
     graph,
     outOfOfficeMarker,
+    note,
   };
 }
