@@ -7,8 +7,15 @@ import { attachPresenceSync, getPresenceSync, podListingQueryKey, presenceQueryK
 import { usePresenceEngine } from './usePresenceEngine';
 
 export interface PresenceProviderProps extends PresenceDisplayOptions {
-  /** The Symphony client the engine reads and writes through. */
-  client: SymphonyClient;
+  /** The Symphony client the engine reads and writes through (not needed with `engine`). */
+  client?: SymphonyClient | undefined;
+  /**
+   * A running engine to share instead of creating one, such as the one `configurePresence` made
+   * for the custom elements of `presence-widgets/elements` on the same page: React widgets and
+   * elements then read each user once between them. The provider neither starts nor destroys
+   * it, and `client`, `options` and `crossTab` do not apply.
+   */
+  engine?: PresenceSync | undefined;
   /** Polling, budget and backoff settings. @default {} (every default keeps within Symphony's limits) */
   options?: PresenceSyncConfig | undefined;
   /**
@@ -35,12 +42,14 @@ function createEngine(client: SymphonyClient, options: PresenceSyncConfig | unde
  * `QueryClientProvider`, or creates a QueryClient when there is none.
  */
 export function PresenceProvider(props: PresenceProviderProps) {
-  const { client, options, crossTab = true, queryClient: given, children, locale, view, labels } = props;
+  const { client: clientProp, engine: shared, options, crossTab = true, queryClient: given, children, locale, view, labels } = props;
+  const client = shared?.client ?? clientProp;
+  if (!client) throw new TypeError('presence-widgets: PresenceProvider needs a client or an engine');
   const outer = useContext(QueryClientContext);
   const [own] = useState(() => (given || outer ? undefined : new QueryClient()));
   const queryClient = given ?? outer ?? own!;
 
-  const engine = usePresenceEngine(client, () => createEngine(client, options, crossTab));
+  const engine = usePresenceEngine(client, () => createEngine(client, options, crossTab), shared);
 
   useEffect(() => {
     const detach = attachPresenceSync(queryClient, engine);
