@@ -66,8 +66,9 @@ export interface PresenceProxyOptions {
   registrationTtlMs?: number | undefined;
   /**
    * Most registration requests one session may make in a minute (429 with `Retry-After` above).
-   * The sync engine sends a handful per hour; a flood is a script, not a dashboard.
-   * @default 60
+   * The sync engine batches what appears within 50 ms, so even a roster scrolled through quickly
+   * sends a few a second for a few seconds; a flood is a script, not a dashboard.
+   * @default 300
    */
   maxRegistrationsPerMinute?: number | undefined;
   /** How long the session user's tenant, once learned, is cached. @default 43200000 (12 h) */
@@ -308,7 +309,7 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
   const gapMs = Math.max(EXTERNAL_READ_GAP_MS, positive(options.externalReadGapMs, EXTERNAL_READ_GAP_MS, 'externalReadGapMs'));
   const registrationTtlMs = positive(options.registrationTtlMs, INTEREST_TTL_MS, 'registrationTtlMs');
   const tenantTtlMs = positive(options.tenantTtlMs, 12 * 60 * 60_000, 'tenantTtlMs');
-  const maxRegistrationsPerMinute = Math.floor(positive(options.maxRegistrationsPerMinute, 60, 'maxRegistrationsPerMinute'));
+  const maxRegistrationsPerMinute = Math.floor(positive(options.maxRegistrationsPerMinute, 300, 'maxRegistrationsPerMinute'));
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => normalizeOrigin(o, 'allowedOrigins')));
   if (options.clientOrigin !== undefined) allowedOrigins.add(normalizeOrigin(options.clientOrigin, 'clientOrigin'));
   const exposed = new Set([...DEFAULT_EXPOSED, ...(options.exposeHeaders ?? []).map((h) => h.toLowerCase())]);
