@@ -1,6 +1,7 @@
 import { parseJsonLossless, parseUserId, tenantOf, type UserId } from '../model';
 import { createMemoryGuardStore } from './createMemoryGuardStore';
 import { createTokenRedactor } from './createTokenRedactor';
+import { PodAnswerError } from './PodAnswerError';
 import { crossSiteRefusal, isJsonContentType, normalizeOrigin } from './crossSiteRefusal';
 import type { PresenceGuardStore } from './PresenceGuardStore';
 import { readLimited, TOO_LARGE } from './readLimited';
@@ -250,24 +251,6 @@ function readQuery(params: URLSearchParams, allowed: Readonly<Record<string, Par
 function isJsonType(value: string | null): boolean {
   const type = (value ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
-}
-
-/**
- * A pod answer the browser does not get as it was (a 5xx, or a body that is not JSON), with what
- * it held, for the app's logs through `onError`. The token is redacted from `body`.
- */
-export class PodAnswerError extends Error {
-  readonly status: number;
-  readonly contentType: string | null;
-  /** The first 2 KiB of the body, token redacted. */
-  readonly body: string;
-  constructor(status: number, contentType: string | null, body: string) {
-    super(`The pod answered ${status} (${contentType ?? 'no content type'}); the browser got a generic error`);
-    this.name = 'PodAnswerError';
-    this.status = status;
-    this.contentType = contentType;
-    this.body = body;
-  }
 }
 
 /**
