@@ -37,7 +37,7 @@ function withJsExtensions(filePath: string, content: string): { filePath: string
 }
 
 /** The per-component stylesheets, published as `presence-widgets/styles/<name>.css`. */
-const COMPONENT_STYLESHEETS = ['base', 'badge', 'avatar', 'picker'] as const;
+const COMPONENT_STYLESHEETS = ['base', 'badge', 'avatar', 'picker', 'roster', 'message'] as const;
 
 /**
  * Copies the per-component stylesheets to dist/styles/ as they are. dist/presence-widgets.css

@@ -80,6 +80,8 @@ const PresenceAvatarView = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceA
       data-size={size}
       data-status={withBadge ? badge.status : undefined}
       data-category={withBadge ? badge.dataCategory : undefined}
+      // Tooltip, and the accessible description (a title that is not the name describes).
+      title={withBadge ? badge.note : undefined}
       {...rest}
       className={className ? `pw-avatar ${className}` : 'pw-avatar'}
       ref={ref}

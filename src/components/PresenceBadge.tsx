@@ -2,6 +2,7 @@ import { forwardRef, type ForwardedRef, type ReactElement } from 'react';
 import type { UserIdInput } from '../model';
 import { PresenceIcon } from './icons';
 import { useConnectedData } from './useConnectedData';
+import { useCountdownClock } from './useCountdownClock';
 import { usePresenceBadgeState, type PresenceBadgeProps, type PresenceBadgeState } from './usePresenceBadgeState';
 
 /** Props of {@link PresenceBadge}: presentational (`category`) or connected (`userId`). */
@@ -33,6 +34,9 @@ export function renderPresenceBadge(state: PresenceBadgeState, ref?: ForwardedRe
       data-tone={state.tone}
       data-size={state.size}
       data-graph={state.graph}
+      data-stale={state.stale ? '' : undefined}
+      // A tooltip for pointers; as the title is not the name, it is also the accessible description.
+      title={state.note}
       {...root}
       className={`pw-badge pw-badge--${state.tone}${root.className ? ` ${root.className}` : ''}`}
       ref={ref}
@@ -40,6 +44,8 @@ export function renderPresenceBadge(state: PresenceBadgeState, ref?: ForwardedRe
       {/* Called, not rendered: the icon has no state, and a fiber less per badge shows in rosters of hundreds. */}
       {PresenceIcon({ glyph: state.glyph, px: state.px, marker: state.outOfOfficeMarker ? 'out-of-office' : undefined })}
       {text && <span className={showLabel ? 'pw-badge__label' : 'pw-visually-hidden'}>{label}</span>}
+      {/* With visible text the root has no role, so a title alone would not be read: say the note. */}
+      {text && state.note !== undefined && <span className="pw-visually-hidden">, {state.note}</span>}
       {/* The leading space keeps the words apart in the accessible text; flex layout hides it. */}
       {since !== undefined && <span className="pw-badge__since"> {since}</span>}
     </span>
@@ -50,7 +56,9 @@ type Inner = PresenceBadgeProps & { forwardedRef: ForwardedRef<HTMLSpanElement> 
 
 // Plain components (no forwardRef of their own): the public one hands its ref down.
 function UserPresenceBadge({ userId, forwardedRef, ...props }: Inner & { userId: UserIdInput | 'self' }) {
-  return renderPresenceBadge(usePresenceBadgeState({ ...props, ...useConnectedData(userId) }), forwardedRef);
+  const data = useConnectedData(userId);
+  const now = useCountdownClock(data.updateDueAt);
+  return renderPresenceBadge(usePresenceBadgeState({ now, ...props, ...data }), forwardedRef);
 }
 
 function PresenceBadgeView({ forwardedRef, ...props }: Inner) {

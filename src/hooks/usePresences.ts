@@ -1,9 +1,9 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
-import { tenantOf, type UserId, type UserIdInput } from '../model';
+import { tenantOf, type Presence, type UserId, type UserIdInput } from '../model';
 import { usePresenceSync } from './PresenceContext';
 import { presenceQueries } from './presenceQueries';
-import { resolveKey, toView, type PresenceView } from './usePresence';
+import { resolveKey, type PresenceView } from './usePresence';
 
 export interface UsePresencesResult {
   /**
@@ -31,6 +31,21 @@ export interface UsePresencesOptions {
    * @default 'users'
    */
   source?: 'users' | 'pod' | undefined;
+}
+
+/**
+ * One view object per presence object: react-query's structural sharing keeps an unchanged
+ * presence's object across polls, so rows memoised on the view re-render only for the users whose
+ * presence changed, not for the whole roster. Presences are immutable, so the cache can be shared.
+ */
+const VIEWS = new WeakMap<Presence, PresenceView>();
+
+function viewOf(presence: Presence, isExternal: boolean | undefined): PresenceView {
+  const known = VIEWS.get(presence);
+  if (known && known.isExternal === isExternal) return known;
+  const view = { ...presence, isExternal };
+  VIEWS.set(presence, view);
+  return view;
 }
 
 /**
@@ -63,7 +78,12 @@ export function usePresences(userIds: readonly UserIdInput[], options: UsePresen
   const homeTenant = list.data?.homeTenant;
   // Without the listing (no right to call it, or it failed) every user is read one by one.
   const useList = podMode && !(list.isError && !list.data);
-  const fromList = (id: UserId) => useList && homeTenant !== undefined && tenantOf(id) === homeTenant;
+  // Computed once per id list, not per poll: tenantOf parses each id as a BigInt.
+  const listOwned = useMemo(
+    () => new Set(useList && homeTenant !== undefined ? ids.filter((id) => tenantOf(id) === homeTenant) : []),
+    [ids, useList, homeTenant],
+  );
+  const fromList = (id: UserId) => listOwned.has(id);
   const engineIds = useList ? ids.filter((id) => homeTenant !== undefined && !fromList(id)) : ids;
   const listIds = useList ? ids.filter((id) => fromList(id) && listed.has(id)) : [];
   const engineSignature = engineIds.join(',');
@@ -93,7 +113,7 @@ export function usePresences(userIds: readonly UserIdInput[], options: UsePresen
       const all = [...engineIds, ...listIds];
       results.forEach((result, i) => {
         const id = all[i]!;
-        if (result.data) data.set(id, toView(sync, id, result.data));
+        if (result.data) data.set(id, viewOf(result.data, sync.getState(id).external));
         if (result.error) errors.set(id, result.error);
         if (i < engineIds.length && result.isPending && !result.error) isPending = true;
       });

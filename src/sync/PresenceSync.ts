@@ -853,12 +853,15 @@ export class PresenceSync {
       this.persistence?.clear();
     }
     entry.failures += 1;
-    if (error.kind === 'rate-limited' && entry.presence) {
-      // Another app on the same session spent the budget: the last known status stays on screen
-      // with when it will be updated. That is not an error.
+    if (error.kind === 'rate-limited' && (entry.presence || entry.failures === 1)) {
+      // Another app on the same session spent the budget. That is not an error: the last known
+      // status stays on screen with when it will be updated; with none yet, the badge keeps
+      // loading until the pod allows a read. Only a second 429 in a row is shown as one.
       const backoff = backoffDelay(entry.failures, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
       entry.retryAt = now + Math.max(error.retryAfterMs ?? backoff, 1000);
-      this.store(entry, { ...entry.presence, updateDueAt: Math.max(entry.retryAt, this.nextDue(entry)) }, false);
+      if (entry.presence) {
+        this.store(entry, { ...entry.presence, updateDueAt: Math.max(entry.retryAt, this.nextDue(entry)) }, false);
+      }
       return;
     }
     if (error.kind === 'forbidden' || error.kind === 'not-found') {

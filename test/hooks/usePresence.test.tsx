@@ -273,6 +273,30 @@ describe('usePresences source pod', () => {
     expect(pod.ledger.filter((e) => e.route === 'listAll' && e.status === 200)).toHaveLength(1);
   });
 
+  it('keeps the view object of every user whose presence did not change, so memoised rows skip them', async () => {
+    const pod = setupPod();
+    const ids = usersOf(pod).internal.slice(0, 20) as UserId[];
+    const results: Array<ReturnType<typeof usePresences>> = [];
+    function Roster() {
+      const result = usePresences(ids, { source: 'pod' });
+      results.push(result);
+      return null;
+    }
+    renderWithPod(pod, <Roster />);
+    await flush(2 * SECOND);
+    const first = results.at(-1)!;
+    const listed = ids.filter((id) => first.data.has(id));
+    const changed = listed[3]!;
+    const next = pod.getUser(changed)!.category === 'BUSY' ? 'AWAY' : 'BUSY';
+    pod.setUserPresence(changed, next);
+    await flush(MINUTE);
+    const second = results.at(-1)!;
+    expect(second).not.toBe(first);
+    expect(second.data.get(changed)?.category).toBe(next);
+    expect(second.data.get(changed)).not.toBe(first.data.get(changed));
+    for (const id of listed.filter((id) => id !== changed)) expect(second.data.get(id), id).toBe(first.data.get(id));
+  });
+
   it('falls back to one read per user when the session may not list the pod', async () => {
     const pod = setupPod();
     const { internal } = usersOf(pod);
