@@ -1,9 +1,6 @@
-import type { UserId } from '../model';
+import { EXTERNAL_READ_GAP_MS, INTEREST_TTL_MS, type UserId } from '../model';
 
-/** Symphony allows one read of an external user's presence per 5 minutes per session. */
-export const EXTERNAL_READ_GAP_MS = 5 * 60_000;
-/** Interest registrations lapse after an hour. */
-export const INTEREST_TTL_MS = 60 * 60_000;
+export { EXTERNAL_READ_GAP_MS, INTEREST_TTL_MS };
 /** The shortest internal refresh interval the library accepts. */
 export const MIN_INTERNAL_INTERVAL_MS = 10_000;
 
@@ -77,4 +74,20 @@ export function resolveSyncOptions(options: PresenceSyncOptions = {}): ResolvedS
 export function backoffDelay(failures: number, base: number, max: number, random: () => number): number {
   const exp = Math.min(max, base * 2 ** Math.max(0, Math.min(30, failures - 1)));
   return Math.round(exp / 2 + (exp / 2) * Math.min(1, Math.max(0, random())));
+}
+
+/** The least a 429 waits, even when its `Retry-After` asks for less (or for nothing). */
+export const MIN_RATE_LIMIT_WAIT_MS = 1000;
+
+/**
+ * How long to wait after the `failures`-th fault in a row: at least the `Retry-After` of a 429
+ * (and a second), otherwise the jittered back-off. The one rule for every retry in the engine.
+ */
+export function retryDelay(
+  error: { kind: string; retryAfterMs?: number | undefined },
+  failures: number,
+  options: Pick<ResolvedSyncOptions, 'backoffBaseMs' | 'backoffMaxMs' | 'random'>,
+): number {
+  const backoff = backoffDelay(failures, options.backoffBaseMs, options.backoffMaxMs, options.random);
+  return error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, MIN_RATE_LIMIT_WAIT_MS) : backoff;
 }
