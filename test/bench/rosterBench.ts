@@ -2,9 +2,10 @@
  * Roster refresh figures, in the render benchmark's page (render/rosterBench.tsx): 1,000 rows on
  * `usePresences(ids, { source: 'pod' })`, one poll at a time in which 0, 5% or 100% of the
  * statuses change, interleaved. Main-thread time is Chromium's own account (CDP
- * `Performance.getMetrics` TaskDuration: every task on the renderer's main thread, script, style
- * and layout alike) between just before the poll and after React has committed, so it covers the
- * response's parsing, react-query, the hook, the renders and the layout they cause.
+ * `Performance.getMetrics` TaskDuration: every task on the renderer's main thread, script, style,
+ * layout and paint alike) between just before the poll and 50 ms after it, React having committed,
+ * so it covers the response's parsing, react-query, the hook, the renders and the layout and paint
+ * they cause. What the rows show is read before and after, outside that window.
  */
 import type { CDPSession, Page } from 'playwright-core';
 import type { RosterVariant } from './render/rosterBench';
@@ -79,8 +80,9 @@ async function measureVariant(
         await page.evaluate((c) => window.__roster.prepare(c), changes);
         await cdp.send('HeapProfiler.collectGarbage');
         const before = await metrics(cdp);
-        const result = await page.evaluate(() => window.__roster.poll());
+        const { readMs } = await page.evaluate(() => window.__roster.poll());
         const after = await metrics(cdp);
+        const result = { ...(await page.evaluate(() => window.__roster.inspect())), readMs };
         const delta = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
         if (run >= options.warmup) {
           samples.get(changes)!.push({
