@@ -37,7 +37,7 @@ function withJsExtensions(filePath: string, content: string): { filePath: string
 }
 
 /** The per-component stylesheets, published as `presence-widgets/styles/<name>.css`. */
-const COMPONENT_STYLESHEETS = ['base', 'badge', 'avatar', 'picker'] as const;
+const COMPONENT_STYLESHEETS = ['base', 'badge', 'avatar', 'picker', 'roster', 'message'] as const;
 
 /**
  * Copies the per-component stylesheets to dist/styles/ as they are. dist/presence-widgets.css
@@ -103,6 +103,7 @@ export default defineConfig({
         'mock-pod/index': resolve(import.meta.dirname, 'src/mock-pod/index.ts'),
         'mock-pod/node': resolve(import.meta.dirname, 'src/mock-pod/node.ts'),
         'mock-pod/msw': resolve(import.meta.dirname, 'src/mock-pod/msw.ts'),
+        'elements/index': resolve(import.meta.dirname, 'src/elements/index.ts'),
         'server/index': resolve(import.meta.dirname, 'src/server/index.ts'),
       },
       formats: ['es'],

@@ -5,7 +5,6 @@
  * model (data and rules) -> client (HTTP) -> sync (budget and scheduling) -> hooks -> components.
  */
 import './components/presence-widgets.css';
-import './components/PresenceRoster.css';
 
 export * from './model';
 export * from './client';

@@ -9,6 +9,7 @@ import {
   PresenceBadge,
   PresenceProvider,
   PresenceUiProvider,
+  StatusMessageEditor,
   StatusPicker,
   graphPresenceUi,
 } from '../src/components';
@@ -16,7 +17,7 @@ import { useMergedPresence, type PresenceSourceState } from '../src/hooks';
 import { DEFAULT_GRAPH_USERS } from '../src/mock-pod';
 import { GRAPH_PRESENCE_STATES, toSymphonyCategory } from '../src/model';
 import { storyClient, storyPodHandlers } from './support/storyPod';
-import { storyGraphAdapter, storyGraphHandlers } from './support/storyGraph';
+import { STORY_GRAPH_ME, getBrowserGraph, storyGraphAdapter, storyGraphHandlers } from './support/storyGraph';
 import { storyPeople } from './support/storyPeople';
 
 declare const __PW_POD_OVER_HTTP__: boolean;
@@ -86,6 +87,31 @@ function LivePeople(): ReactElement {
           ))}
         </ul>
       </section>
+    </PresenceProvider>
+  );
+}
+
+/** The Graph picker with a status message: the own status and note, and people's notes as tooltips. */
+function StatusMessages(): ReactElement {
+  return (
+    <PresenceProvider client={storyGraphAdapter} options={{ internalIntervalMs: 15_000 }}>
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 16, alignItems: 'flex-start' }}>
+        <section aria-label="My Teams status" style={{ display: 'grid', gap: 8 }}>
+          <span style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+            <PresenceAvatar userId="self" name="Adele Vance" size={40} data-testid="me-avatar" />
+            <StatusPicker />
+          </span>
+          <StatusMessageEditor />
+        </section>
+        <ul aria-label="Teams people" style={{ listStyle: 'none', padding: 0, margin: 0, display: 'grid', gap: 8 }}>
+          {GRAPH_PEOPLE.slice(1).map((p) => (
+            <li key={p.id} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+              <PresenceAvatar userId={p.id} name={p.name} data-testid={`avatar-${p.name}`} />
+              <PresenceBadge userId={p.id} size="small" data-testid={`badge-${p.name}`} />
+            </li>
+          ))}
+        </ul>
+      </div>
     </PresenceProvider>
   );
 }
@@ -217,5 +243,41 @@ export const MergedPresence: Story = {
     await expect(canvas.getByTestId('merged-Grady Archie')).toHaveTextContent(
       symphony === 'Do not disturb' ? 'Do not disturb' : 'Presenting',
     );
+  },
+};
+
+/**
+ * Status messages: people's notes (Graph `statusMessage`, and the out-of-office reply) are the
+ * tooltip and accessible description of their avatar and badge; the signed-in user sets theirs
+ * with an expiry beside the Graph picker.
+ */
+export const StatusMessage: Story = {
+  beforeEach: () => {
+    const graph = getBrowserGraph();
+    graph.setStatusMessage(GRAPH_PEOPLE[3]!.id, 'Presenting the Q4 numbers, back at 11', Date.now() + 2 * 3_600_000);
+    graph.setEvent(GRAPH_PEOPLE[6]!.id, 'oof', true, { message: 'On leave until Monday' });
+    graph.setStatusMessage(STORY_GRAPH_ME, null);
+    return () => graph.setStatusMessage(GRAPH_PEOPLE[3]!.id, null);
+  },
+  render: () => <StatusMessages />,
+  play: async ({ canvas, userEvent }) => {
+    const grady = canvas.getByTestId(`avatar-${GRAPH_PEOPLE[3]!.name}`);
+    await waitFor(() => expect(grady).toHaveAccessibleDescription('Presenting the Q4 numbers, back at 11'), { timeout: 5000 });
+    await expect(grady).toHaveAttribute('title', 'Presenting the Q4 numbers, back at 11');
+    await expect(canvas.getByTestId(`badge-${GRAPH_PEOPLE[3]!.name}`)).toHaveAccessibleDescription('Presenting the Q4 numbers, back at 11');
+    await waitFor(() => expect(canvas.getByTestId(`avatar-${GRAPH_PEOPLE[6]!.name}`)).toHaveAccessibleDescription('On leave until Monday'));
+
+    const field = await canvas.findByRole('textbox', { name: 'Message others see' });
+    await userEvent.type(field, 'Working from Lisbon');
+    await userEvent.selectOptions(canvas.getByRole('combobox', { name: 'Clear after' }), '1h');
+    await userEvent.click(canvas.getByRole('button', { name: 'Set message' }));
+    await waitFor(() => expect(canvas.getByText(/^Message set until /)).toBeVisible(), { timeout: 5000 });
+    await expect(getBrowserGraph().getUser(STORY_GRAPH_ME)?.statusMessage).toMatchObject({ text: 'Working from Lisbon' });
+    await waitFor(() => expect(canvas.getByTestId('me-avatar')).toHaveAccessibleDescription('Working from Lisbon'));
+
+    await userEvent.click(canvas.getByRole('button', { name: 'Clear message' }));
+    await waitFor(() => expect(canvas.getByText('Message cleared')).toBeVisible());
+    await expect(getBrowserGraph().getUser(STORY_GRAPH_ME)?.statusMessage).toBeUndefined();
+    await expect(field).toHaveValue('');
   },
 };

@@ -1,7 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, waitFor, within } from 'storybook/test';
 import '../src/components/presence-widgets.css';
-import '../src/components/PresenceRoster.css';
 import { PresenceRoster, PresenceUiProvider, ROSTER_ROW_HEIGHT } from '../src/components';
 import { rosterPeople } from './support/rosterPeople';
 

@@ -2,7 +2,6 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { expect, waitFor, within } from 'storybook/test';
 import '../src/components/presence-widgets.css';
-import '../src/components/PresenceRoster.css';
 import { PresenceAvatar, PresenceBadge, PresenceProvider, PresenceRoster, StatusPicker, en } from '../src/components';
 import { usePresenceSync } from '../src/hooks';
 import { isKnownCategory, type PresenceCategory, type UserId } from '../src/model';

@@ -33,6 +33,8 @@ export function renderPresenceBadge(state: PresenceBadgeState, ref?: ForwardedRe
       data-tone={state.tone}
       data-size={state.size}
       data-graph={state.graph}
+      // A tooltip for pointers; as the title is not the name, it is also the accessible description.
+      title={state.note}
       {...root}
       className={`pw-badge pw-badge--${state.tone}${root.className ? ` ${root.className}` : ''}`}
       ref={ref}
@@ -40,6 +42,8 @@ export function renderPresenceBadge(state: PresenceBadgeState, ref?: ForwardedRe
       {/* Called, not rendered: the icon has no state, and a fiber less per badge shows in rosters of hundreds. */}
       {PresenceIcon({ glyph: state.glyph, px: state.px, marker: state.outOfOfficeMarker ? 'out-of-office' : undefined })}
       {text && <span className={showLabel ? 'pw-badge__label' : 'pw-visually-hidden'}>{label}</span>}
+      {/* With visible text the root has no role, so a title alone would not be read: say the note. */}
+      {text && state.note !== undefined && <span className="pw-visually-hidden">, {state.note}</span>}
       {/* The leading space keeps the words apart in the accessible text; flex layout hides it. */}
       {since !== undefined && <span className="pw-badge__since"> {since}</span>}
     </span>

@@ -471,16 +471,24 @@ const PresenceRosterView = forwardRef<HTMLDivElement, ViewProps>(function Presen
                         <span className="pw-roster__text">
                           <span className="pw-roster__name">{entry.person.name}</span>
                           {entry.person.detail && <span className="pw-roster__detail">{entry.person.detail}</span>}
-                          <PresenceBadge
-                            category={entry.category}
-                            status={entry.status}
-                            graph={entry.graph}
-                            view={ui.view}
-                            labels={labels}
-                            locale={locale}
-                            size="small"
-                            showLabel
-                          />
+                          <span className="pw-roster__status">
+                            <PresenceBadge
+                              category={entry.category}
+                              status={entry.status}
+                              graph={entry.graph}
+                              view={ui.view}
+                              labels={labels}
+                              locale={locale}
+                              size="small"
+                              showLabel
+                            />
+                            {/* Seen here; the badge already reads the note to assistive technology. */}
+                            {entry.note !== undefined && (
+                              <span className="pw-roster__note" aria-hidden="true">
+                                {entry.note}
+                              </span>
+                            )}
+                          </span>
                         </span>
                       </div>
                     ))

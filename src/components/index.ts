@@ -35,6 +35,17 @@ export {
   type RosterGroup,
   type RosterSort,
 } from './rosterRows';
+export {
+  STATUS_MESSAGE_EXPIRIES,
+  STATUS_MESSAGE_LABELS,
+  StatusMessageEditor,
+  statusMessageExpiresAt,
+  type StatusMessageEditorProps,
+  type StatusMessageExpiry,
+  type StatusMessageInput,
+  type StatusMessageLabels,
+} from './StatusMessageEditor';
+export { presenceNote } from './presenceNote';
 export { resolveRosterLabels, rosterDe, rosterEn, rosterFr, rosterJa, type PresenceRosterLabels } from './rosterLabels';
 export { PresenceIcon, type IconGlyph, type PresenceIconProps } from './icons';
 export {

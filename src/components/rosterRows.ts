@@ -1,4 +1,5 @@
 import { getCategoryInfo, type CategoryValue, type PresenceGraphDetails, type UserIdInput } from '../model';
+import { presenceNote } from './presenceNote';
 import type { PresenceStatus } from './usePresenceBadgeState';
 
 /**
@@ -46,6 +47,8 @@ export interface RosterEntry {
   readonly timestamp: number | undefined;
   readonly graph: PresenceGraphDetails | undefined;
   readonly group: RosterGroup;
+  /** The person's status message or out-of-office reply, when they have one. */
+  readonly note: string | undefined;
 }
 
 /** A row of the virtual grid: a group's heading, or up to `columns` people. */
@@ -66,6 +69,7 @@ export function entryOf(
   key: string,
   person: PresenceRosterPerson,
   data: Pick<PresenceRosterPerson, 'category' | 'status' | 'timestamp' | 'graph'> = person,
+  now: number = Date.now(),
 ): RosterEntry {
   const status = data.status ?? (data.category === undefined ? 'loading' : 'ready');
   const category = status === 'ready' ? data.category : undefined;
@@ -77,6 +81,7 @@ export function entryOf(
     timestamp: status === 'ready' ? data.timestamp : undefined,
     graph: status === 'ready' ? data.graph : undefined,
     group: rosterGroupOf(status, category),
+    note: status === 'ready' ? presenceNote(data.graph, now) : undefined,
   };
 }
 

@@ -1,13 +1,14 @@
 import { useContext, useState, type HTMLAttributes } from 'react';
 import {
-  getCategoryInfo,
   type CategoryValue,
   type PresenceCategory,
   type PresenceGraphDetails,
   type PresenceTone,
 } from '../model';
+import { describeBadge } from './describeBadge';
 import type { GraphLabels } from './graphPresence';
 import type { IconGlyph } from './icons';
+import { presenceNote } from './presenceNote';
 import { enBadge, formatSince, type PresenceLabels } from './labels';
 import { PresenceUiContext, usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
 import type { PresenceBadgeSize } from './sizes';
@@ -101,6 +102,11 @@ export interface PresenceBadgeState {
   graph?: string | undefined;
   /** Draw the out-of-office marker on the icon. */
   outOfOfficeMarker?: boolean | undefined;
+  /**
+   * The person's own words (Graph's status message, the out-of-office reply while out of office),
+   * for the tooltip and the accessible description. Text only, never HTML.
+   */
+  note?: string | undefined;
 }
 
 /** The badge's behaviour: which glyph, tone and label to show. Markup lives in {@link renderPresenceBadge}. */
@@ -129,37 +135,25 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
   const { labels, view } = ui;
   const status = statusProp ?? 'ready';
 
-  let glyph: IconGlyph =
-    status === 'loading' || status === 'error' ? status : status === 'ready' ? 'unknown' : 'hidden';
-  let tone: PresenceTone = 'unknown';
-  let label: string;
-  let category: PresenceCategory | undefined;
-  let dataCategory: string | undefined;
+  const look = describeBadge(status, rawCategory, view, labels);
+  let { glyph, tone, label } = look;
+  const { category, dataCategory } = look;
   let graph: string | undefined;
   let outOfOfficeMarker = false;
-  if (status !== 'ready') {
-    label = labels[status === 'not-found' ? 'notFound' : status];
-  } else {
-    let info = rawCategory === undefined ? undefined : getCategoryInfo(rawCategory);
-    // Unknown values stay unknown in the external view: guessing would show a state never sent.
-    if (info && view === 'external') info = getCategoryInfo(info.externalView);
-    if (info) {
-      glyph = info.glyph;
-      tone = info.tone;
-      category = info.category;
-    }
-    dataCategory = category ?? 'unknown';
-    label = category ? labels[category] : labels.unknown;
+  if (status === 'ready') {
     // Graph states are drawn only where a provider brought Graph support (see `graph` there).
-    const look = graphUi?.describeBadge(graphProp, rawCategory, labels, ui.locale, graphLabels);
-    if (look) {
-      glyph = look.glyph;
-      tone = look.tone;
-      label = look.label;
-      graph = look.pair;
-      outOfOfficeMarker = look.outOfOfficeMarker;
+    const graphLook = graphUi?.describeBadge(graphProp, rawCategory, labels, ui.locale, graphLabels);
+    if (graphLook) {
+      glyph = graphLook.glyph;
+      tone = graphLook.tone;
+      label = graphLook.label;
+      graph = graphLook.pair;
+      outOfOfficeMarker = graphLook.outOfOfficeMarker;
     }
   }
+
+  // The note belongs to the data: a failed or loading read shows none.
+  const note = status === 'ready' ? presenceNote(graphProp, now ?? mountedAt) : undefined;
 
   const since =
     showSince && timestamp !== undefined && category && category !== 'OFFLINE' && category !== 'UNDEFINED'
@@ -182,5 +176,6 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
     root,
     graph,
     outOfOfficeMarker,
+    note,
   };
 }

@@ -33,8 +33,6 @@ export interface UsePresencesOptions {
   source?: 'users' | 'pod' | undefined;
 }
 
-const POD_LIST_KEY = ['presence-widgets', 'presence', 'pod-list'] as const;
-
 /**
  * One view object per presence object: react-query's structural sharing keeps an unchanged
  * presence's object across polls, so rows memoised on the view re-render only for the users whose
@@ -73,20 +71,11 @@ export function usePresences(userIds: readonly UserIdInput[], options: UsePresen
   }, [signature, sync]);
 
   const podMode = options.source === 'pod';
-  const list = useQuery({
-    queryKey: POD_LIST_KEY,
-    queryFn: ({ signal }): Promise<Presence[]> => sync.client.listAllPresence({ signal }),
-    enabled: enabled && podMode,
-    staleTime: sync.options.internalIntervalMs,
-    refetchInterval: sync.options.internalIntervalMs,
-    refetchOnWindowFocus: false,
-    refetchOnReconnect: false,
-    retry: false,
-  });
+  useEffect(() => (enabled && podMode ? sync.retainPodListing() : undefined), [sync, enabled, podMode]);
+  const list = useQuery({ ...presenceQueries.podListing(), enabled: enabled && podMode });
   // The listing holds the pod's own users only, so it also tells which tenant is home.
-  const listed = useMemo(() => new Map((list.data ?? []).map((p) => [p.userId, p])), [list.data]);
-  const firstListed = list.data?.[0];
-  const homeTenant = firstListed ? tenantOf(firstListed.userId) : undefined;
+  const listed = useMemo(() => new Set(list.data?.userIds ?? []), [list.data]);
+  const homeTenant = list.data?.homeTenant;
   // Without the listing (no right to call it, or it failed) every user is read one by one.
   const useList = podMode && !(list.isError && !list.data);
   // Computed once per id list, not per poll: tenantOf parses each id as a BigInt.
@@ -96,6 +85,7 @@ export function usePresences(userIds: readonly UserIdInput[], options: UsePresen
   );
   const fromList = (id: UserId) => listOwned.has(id);
   const engineIds = useList ? ids.filter((id) => homeTenant !== undefined && !fromList(id)) : ids;
+  const listIds = useList ? ids.filter((id) => fromList(id) && listed.has(id)) : [];
   const engineSignature = engineIds.join(',');
 
   useEffect(() => {
@@ -107,21 +97,26 @@ export function usePresences(userIds: readonly UserIdInput[], options: UsePresen
   }, [sync, engineSignature, enabled]);
 
   return useQueries({
-    queries: engineIds.map((id) => ({ ...presenceQueries.byKey(id), enabled })),
+    queries: [
+      ...engineIds.map((id) => ({ ...presenceQueries.byKey(id), enabled })),
+      // Listed users are kept fresh by the listing; their queries only read what the engine has.
+      ...listIds.map((id) => ({
+        ...presenceQueries.byKey(id),
+        enabled: false,
+        initialData: () => sync.getState(id).presence,
+      })),
+    ],
     combine: (results) => {
       const data = new Map<UserId, PresenceView>();
       const errors = new Map<UserId, Error>();
       let isPending = useList && list.isPending && enabled;
+      const all = [...engineIds, ...listIds];
       results.forEach((result, i) => {
-        const id = engineIds[i]!;
+        const id = all[i]!;
         if (result.data) data.set(id, viewOf(result.data, sync.getState(id).external));
         if (result.error) errors.set(id, result.error);
-        if (result.isPending && !result.error) isPending = true;
+        if (i < engineIds.length && result.isPending && !result.error) isPending = true;
       });
-      for (const id of ids) {
-        const presence = fromList(id) ? listed.get(id) : undefined;
-        if (presence) data.set(id, viewOf(presence, false));
-      }
       return { data, errors, invalid, isPending };
     },
   });

@@ -91,6 +91,23 @@ export const BUNDLE_CASES: readonly BundleCase[] = [
     code: `export { PresenceBadge, StatusPicker, PresenceProvider, usePresence, usePresences, useSetPresence } from ${fromSrc('index.ts')};`,
   },
   {
+    // Custom elements carry the engine themselves (no React, no react-query to share with an app).
+    id: 'ours-element-badge',
+    label: 'ours: <presence-badge> element + engine',
+    imports: 'PresenceBadgeElement, configurePresence (presence-widgets/elements, badge only)',
+    code: [
+      `import { PresenceBadgeElement } from ${fromSrc('elements/PresenceBadgeElement.ts')};`,
+      `export { configurePresence } from ${fromSrc('elements/configurePresence.ts')};`,
+      `customElements.define('presence-badge', PresenceBadgeElement);`,
+    ].join('\n'),
+  },
+  {
+    id: 'ours-elements',
+    label: 'ours: all custom elements + engine',
+    imports: "import 'presence-widgets/elements' (badge, avatar, status picker)",
+    code: `export * from ${fromSrc('elements/index.ts')};`,
+  },
+  {
     id: 'fluent-badge',
     label: 'Fluent UI: PresenceBadge + FluentProvider + webLightTheme',
     imports: "import { PresenceBadge, FluentProvider, webLightTheme } from '@fluentui/react-components'",

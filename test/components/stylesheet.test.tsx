@@ -8,7 +8,7 @@ import { PRESENCE_CATEGORIES } from '../../src/model';
 const dir = resolve(import.meta.dirname, '../../src/components');
 const read = (file: string): string => readFileSync(resolve(dir, file), 'utf8');
 /** The per-component files, in the order styles.css imports them. */
-const PARTS = ['base', 'badge', 'avatar', 'picker'] as const;
+const PARTS = ['base', 'badge', 'avatar', 'picker', 'roster', 'message'] as const;
 const FILES = Object.fromEntries(PARTS.map((part) => [part, read(`styles/${part}.css`)])) as Record<(typeof PARTS)[number], string>;
 /** What `presence-widgets/styles.css` holds once the build inlines its imports. */
 const CSS = PARTS.map((part) => FILES[part]).join('\n');
@@ -49,7 +49,7 @@ describe('presence-widgets.css', () => {
   });
 
   it('keeps the theme tokens in base.css only, and each component in its own file', () => {
-    for (const part of ['badge', 'avatar', 'picker'] as const) {
+    for (const part of ['badge', 'avatar', 'picker', 'roster', 'message'] as const) {
       expect(FILES[part], part).not.toMatch(/--pw-surface:|\.pw-icon\b|@import/);
     }
     expect(FILES.badge).toMatch(/\.pw-badge\b/);

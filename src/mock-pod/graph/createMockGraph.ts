@@ -628,6 +628,10 @@ export function createMockGraph(options: MockGraphOptions = {}): MockGraph {
         throw new Error('mock graph: events are "oof" or "meeting"');
       }
     },
+    setStatusMessage(userId, text, expiresAt) {
+      const user = requireUser(userId);
+      user.statusMessage = text === null || text.trim() === '' ? undefined : { text, setAt: clock(), expiresAt };
+    },
     createToken({ userId, appId }) {
       const info: TokenInfo = {
         userId: userId === undefined ? undefined : requireUser(userId).id,

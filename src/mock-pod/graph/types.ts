@@ -171,6 +171,8 @@ export interface MockGraph {
   /** Turns a calendar event on or off: `oof` (out of office) or `meeting` (Busy/InAMeeting). */
   setEvent(userId: string, event: MockGraphEvent, on: boolean, options?: { message?: string | undefined }): void;
 
+  /** Sets (or with `null`, clears) a user's status message as Teams would, with an optional expiry (ms since 1970). */
+  setStatusMessage(userId: string, text: string | null, expiresAt?: number | undefined): void;
   /** Issues a token: delegated (with `userId`) or application-only. */
   createToken(options: { userId?: string | undefined; appId?: string | undefined }): string;
   /** Makes a token invalid: later requests with it get 401. */
