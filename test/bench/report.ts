@@ -128,6 +128,13 @@ function headline(results: BenchResults): string {
   ].join('\n');
 }
 
+/** A failed part in one line: its name and the error it died of, without the stack. */
+function failureLine(failure: string): string {
+  const part = failure.slice(0, failure.indexOf(':'));
+  const error = failure.split('\n').find((line) => /^\s*(\w*Error): /.test(line))?.trim();
+  return error ? `${part}: ${error}` : failure.split('\n')[0]!;
+}
+
 function summary(results: BenchResults): string {
   const rows = results.goals.map((g) => [
     g.section,
@@ -143,7 +150,7 @@ function summary(results: BenchResults): string {
   else {
     lines.push('', '### Goals not met, and why', '');
     for (const g of missed) lines.push(`- **${g.section}, ${g.goal}**: ${goalValue(g)}. ${g.note ?? ''}`.trimEnd());
-    for (const f of results.failures) lines.push(`- **did not run**: ${f}`);
+    for (const f of results.failures) lines.push(`- **did not run**: ${failureLine(f)} (full output in latest.json)`);
   }
   return lines.join('\n');
 }
