@@ -27,7 +27,8 @@ function subscribe(listener: () => void): () => void {
 }
 
 const noSubscribe = () => () => {};
-const snapshot = () => second * 1000;
+// Before the ticker runs (the first render of the first counting badge) read the clock itself.
+const snapshot = () => (timer ? second : Math.floor(Date.now() / 1000)) * 1000;
 const serverSnapshot = () => undefined;
 
 /**
@@ -36,7 +37,5 @@ const serverSnapshot = () => undefined;
  */
 export function useCountdownClock(dueAt: number | undefined): number | undefined {
   const counting = dueAt !== undefined;
-  const now = useSyncExternalStore(counting ? subscribe : noSubscribe, counting ? snapshot : serverSnapshot, serverSnapshot);
-  // Before the first tick the ticker's second may be stale; never show a wait longer than real.
-  return counting ? Math.max(now ?? 0, Math.floor(Date.now() / 1000) * 1000) : undefined;
+  return useSyncExternalStore(counting ? subscribe : noSubscribe, counting ? snapshot : serverSnapshot, serverSnapshot);
 }
