@@ -30,6 +30,7 @@ export default {
   ignoreStatic: false,
   concurrency: 1,
   timeoutMS: 10_000,
+  dryRunTimeoutMinutes: 15,
   incremental: true,
   incrementalFile: `reports/mutation/${layer}.incremental.json`,
   reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -30,7 +30,8 @@ describe('raceAbort', () => {
     await expect(raceAbort(Promise.resolve(1), undefined)).resolves.toBe(1);
     await expect(raceAbort(Promise.resolve(2), signal)).resolves.toBe(2);
     await expect(raceAbort(3, signal)).resolves.toBe(3);
-    await expect(raceAbort({ then: (ok: (v: number) => void) => ok(4) }, signal)).resolves.toBe(4);
+    const thenable = { then: (ok: (v: number) => void) => ok(4) } as unknown as PromiseLike<number>;
+    await expect(raceAbort(thenable, signal)).resolves.toBe(4);
   });
 
   it('passes a failure through under an attached signal that never aborts, at once', async () => {
