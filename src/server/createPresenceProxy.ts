@@ -1,6 +1,7 @@
 import { parseJsonLossless, parseUserId, tenantOf, type UserId } from '../model';
 import { createMemoryGuardStore } from './createMemoryGuardStore';
 import { createTokenRedactor } from './createTokenRedactor';
+import { PodAnswerError } from './PodAnswerError';
 import { crossSiteRefusal, isJsonContentType, normalizeOrigin } from './crossSiteRefusal';
 import type { PresenceGuardStore } from './PresenceGuardStore';
 import { readLimited, TOO_LARGE } from './readLimited';
@@ -66,8 +67,9 @@ export interface PresenceProxyOptions {
   registrationTtlMs?: number | undefined;
   /**
    * Most registration requests one session may make in a minute (429 with `Retry-After` above).
-   * The sync engine sends a handful per hour; a flood is a script, not a dashboard.
-   * @default 60
+   * The sync engine batches what appears within 50 ms, so even a roster scrolled through quickly
+   * sends a few a second for a few seconds; a flood is a script, not a dashboard.
+   * @default 300
    */
   maxRegistrationsPerMinute?: number | undefined;
   /** How long the session user's tenant, once learned, is cached. @default 43200000 (12 h) */
@@ -252,24 +254,6 @@ function isJsonType(value: string | null): boolean {
 }
 
 /**
- * A pod answer the browser does not get as it was (a 5xx, or a body that is not JSON), with what
- * it held, for the app's logs through `onError`. The token is redacted from `body`.
- */
-export class PodAnswerError extends Error {
-  readonly status: number;
-  readonly contentType: string | null;
-  /** The first 2 KiB of the body, token redacted. */
-  readonly body: string;
-  constructor(status: number, contentType: string | null, body: string) {
-    super(`The pod answered ${status} (${contentType ?? 'no content type'}); the browser got a generic error`);
-    this.name = 'PodAnswerError';
-    this.status = status;
-    this.contentType = contentType;
-    this.body = body;
-  }
-}
-
-/**
  * Creates a handler that lets a browser use the Symphony presence API through the app's backend
  * without ever holding a pod session token.
  *
@@ -308,7 +292,7 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
   const gapMs = Math.max(EXTERNAL_READ_GAP_MS, positive(options.externalReadGapMs, EXTERNAL_READ_GAP_MS, 'externalReadGapMs'));
   const registrationTtlMs = positive(options.registrationTtlMs, INTEREST_TTL_MS, 'registrationTtlMs');
   const tenantTtlMs = positive(options.tenantTtlMs, 12 * 60 * 60_000, 'tenantTtlMs');
-  const maxRegistrationsPerMinute = Math.floor(positive(options.maxRegistrationsPerMinute, 60, 'maxRegistrationsPerMinute'));
+  const maxRegistrationsPerMinute = Math.floor(positive(options.maxRegistrationsPerMinute, 300, 'maxRegistrationsPerMinute'));
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => normalizeOrigin(o, 'allowedOrigins')));
   if (options.clientOrigin !== undefined) allowedOrigins.add(normalizeOrigin(options.clientOrigin, 'clientOrigin'));
   const exposed = new Set([...DEFAULT_EXPOSED, ...(options.exposeHeaders ?? []).map((h) => h.toLowerCase())]);

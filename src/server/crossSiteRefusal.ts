@@ -4,8 +4,8 @@
  * with requests that any site the user visits starts; these checks are what keep such pages from
  * setting the user's presence or spending their external-read budget.
  *
- * - `Sec-Fetch-Site: cross-site` is refused unless the request's `Origin` is one the app allowed
- *   by name (the Symphony client's origin, for instance).
+ * - `Sec-Fetch-Site: cross-site` or `same-site` is refused unless the request's `Origin` is one
+ *   the app allowed by name (the Symphony client's origin, for instance).
  * - An `Origin` header must be the app's own (its host equals the request's `Host`) or one of
  *   `allowedOrigins`; `Origin: null` (sandboxed frames, `data:` pages) is refused.
  * - Requests with neither header come from non-browser clients or browsers too old to send them,
@@ -16,6 +16,8 @@ export function crossSiteRefusal(request: Request, url: URL, allowedOrigins: Rea
   const site = request.headers.get('sec-fetch-site')?.trim().toLowerCase();
   const named = origin !== null && allowedOrigins.has(origin.toLowerCase());
   if (site === 'cross-site' && !named) return 'Cross-site request refused';
+  // A sibling subdomain's <img> sends no Origin: only the app's own pages (or typed URLs) pass.
+  if (site === 'same-site' && !named) return 'Request from another origin refused';
   if (origin === null || named) return undefined;
   if (origin === 'null') return 'Request from an opaque origin refused';
   let host: string;

@@ -1,16 +1,17 @@
 /**
  * Node entry of presence-widgets (`presence-widgets/server`): a backend proxy that lets the
  * browser use the Symphony presence API through the app's own server, on behalf of the user,
- * while keeping every session within Symphony's limits.
+ * while keeping every session within Symphony's limits, and `verifyUserJwt`, which tells the
+ * backend who that user is.
  */
 export {
   createPresenceProxy,
-  PodAnswerError,
   type PresenceProxyHandler,
   type PresenceProxyOptions,
   type PresenceProxyRoute,
 } from './createPresenceProxy';
-export type { ClaimReadResult, PresenceGuardStore } from './PresenceGuardStore';
+export { PodAnswerError } from './PodAnswerError';
+export type { ClaimReadResult, PresenceGuardStore, TakeRegistrationResult } from './PresenceGuardStore';
 export {
   createMemoryGuardStore,
   type MemoryGuardStore,

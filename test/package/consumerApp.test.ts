@@ -41,16 +41,20 @@ describe('from plain Node, without the optional msw', () => {
 
   it('serves the emulator over HTTP with mock-pod and mock-pod/node, and loads the server entry', async () => {
     const out = await node(`
-      import { createMockPod, DEFAULT_SESSION_TOKEN } from 'presence-widgets/mock-pod';
+      import { createMockPod, DEFAULT_SESSION_TOKEN, signMockUserJwt } from 'presence-widgets/mock-pod';
       import { startMockPodServer } from 'presence-widgets/mock-pod/node';
-      import { createPresenceProxy } from 'presence-widgets/server';
-      const server = await startMockPodServer(createMockPod());
+      import { createPresenceProxy, verifyUserJwt } from 'presence-widgets/server';
+      const pod = createMockPod();
+      const server = await startMockPodServer(pod);
       const res = await fetch(server.url + '/v2/user/presence', { headers: { sessionToken: DEFAULT_SESSION_TOKEN } });
-      console.log(JSON.stringify({ status: res.status, body: await res.json(), proxy: typeof createPresenceProxy }));
+      // The server entry's runtime dependency (jose) came with the package.
+      const jwt = await signMockUserJwt(pod, { userId: pod.defaultUserId, appId: 'app' });
+      const user = await verifyUserJwt(jwt, { podUrl: server.url, appId: 'app' });
+      console.log(JSON.stringify({ status: res.status, body: await res.json(), proxy: typeof createPresenceProxy, verified: user.userId === pod.defaultUserId }));
       await server.close();
     `);
     const result = JSON.parse(out) as { status: number; body: { category: string }; proxy: string };
-    expect(result).toMatchObject({ status: 200, proxy: 'function' });
+    expect(result).toMatchObject({ status: 200, proxy: 'function', verified: true });
     expect(typeof result.body.category).toBe('string');
   });
 
@@ -66,6 +70,7 @@ describe('types, with skipLibCheck off', () => {
     import { createMockPodMiddleware, mockPodPlugin, startMockPodServer } from 'presence-widgets/mock-pod/node';
     import { createPresenceProxy } from 'presence-widgets/server';
     import 'presence-widgets/styles.css';
+    import 'presence-widgets/styles/badge.css';
 
     const known: CategoryInfo = getCategoryInfo('BUSY');
     const any: CategoryInfo | undefined = getCategoryInfo(String(Math.random()));

@@ -69,6 +69,7 @@ describe('CSRF: requests started by another site', () => {
     ['an opaque origin (sandboxed frame)', { origin: 'null' }],
     ['a malformed origin', { origin: 'not a url' }],
     ['cross-site with no Origin (a navigation)', { 'sec-fetch-site': 'cross-site' }],
+    ['a sibling subdomain with no Origin (an <img>)', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors' }],
     ['cross-site with the app origin forged into Origin', { origin: 'http://app.test', 'sec-fetch-site': 'cross-site' }],
   ])('refuses a request from %s with 403', async (_name, headers) => {
     const { proxy, calls } = setup();
