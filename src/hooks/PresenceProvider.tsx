@@ -1,7 +1,7 @@
-import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientContext, QueryClientProvider, notifyManager } from '@tanstack/react-query';
 import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { SymphonyClient } from '../client';
-import { PresenceSync, createBroadcastCoordinator, type PresenceSyncConfig } from '../sync';
+import { PresenceSync, createBroadcastCoordinator, type PresenceSyncConfig, type SyncEvent } from '../sync';
 import { PresenceContext, type PresenceDisplayOptions } from './PresenceContext';
 import { attachPresenceSync, getPresenceSync, podListingQueryKey, presenceQueryKey } from './presenceQueries';
 import { usePresenceEngine } from './usePresenceEngine';
@@ -53,9 +53,24 @@ export function PresenceProvider(props: PresenceProviderProps) {
 
   useEffect(() => {
     const detach = attachPresenceSync(queryClient, engine);
+    // A poll of the pod-wide listing can change hundreds of users in one go: their cache writes
+    // are applied together, so a roster re-renders once per poll, not once per changed person.
+    let pending: Array<Extract<SyncEvent, { type: 'presence' }>> = [];
+    let stopped = false;
+    const flush = () => {
+      const batch = pending;
+      pending = [];
+      if (stopped) return;
+      notifyManager.batch(() => {
+        for (const e of batch) queryClient.setQueryData(presenceQueryKey(e.key), e.presence);
+      });
+    };
     const unsubscribe = engine.subscribe((event) => {
+      // Anything else first lets the writes before it land, so the order of events is kept.
+      if (event.type !== 'presence' && pending.length > 0) flush();
       if (event.type === 'presence') {
-        queryClient.setQueryData(presenceQueryKey(event.key), event.presence);
+        pending.push(event);
+        if (pending.length === 1) queueMicrotask(flush);
       } else if (event.type === 'listing') {
         queryClient.setQueryData(podListingQueryKey, event.listing);
       } else if (event.type === 'listing-error') {
@@ -67,6 +82,7 @@ export function PresenceProvider(props: PresenceProviderProps) {
       }
     });
     return () => {
+      stopped = true;
       unsubscribe();
       detach();
     };

@@ -1,3 +1,5 @@
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../model';
+
 /**
  * Every rule the emulator enforces, with where it comes from. Rules from the seed documents and
  * the official spec cite their id in `shared/SEED-RULES.md`; the rest are our assumptions about
@@ -118,7 +120,7 @@ export const POD_RULES: readonly PodRule[] = Object.freeze([
   { id: 'R-EXTERNAL-GAP', rule: 'An external user\'s presence is read at most once per 5 minutes', source: 'SYM-RI-6' },
   { id: 'R-CONNECTED', rule: 'External users are seen only by users connected to them', source: 'SYM-RI-2' },
   { id: 'R-LOCAL', rule: 'local=true answers OFFLINE for users of other companies, without registration', source: 'SYM-GUP-4' },
-  { id: 'R-LIST', rule: 'GET /v2/users/presence lists the caller\'s company sorted by id, limit 1..5000 (default 1000), may omit inactive users', source: 'spec' },
+  { id: 'R-LIST', rule: `GET /v2/users/presence lists the caller's company sorted by id, limit 1..${LIST_LIMIT_MAX} (default ${LIST_LIMIT_DEFAULT}), may omit inactive users`, source: 'spec' },
   { id: 'R-LIST-PRIVILEGE', rule: 'The pod-wide listing needs GET_PRESENCE (the spec lists 403 for it)', source: 'spec' },
   { id: 'R-SESSION', rule: 'Every call needs a valid sessionToken header; 401 otherwise', source: 'spec' },
   { id: 'ASM-UNREGISTERED-403', rule: 'An external read without live interest answers 403', source: 'assumption', whenOff: 'answers OFFLINE with the call time' },

@@ -22,7 +22,7 @@ export type PresenceRouteMatch =
   /** Not a presence path. */
   | undefined;
 
-const V3_USER_PATH = /^\/v3\/user\/([^/]+)\/presence$/;
+const V3_USER_PATH = /^\/v3\/user\/([^/]*)\/presence$/;
 
 /** Matches a method and a path (below the pod base, without query) to a presence operation. */
 export function matchPresenceRoute(method: string, pathname: string): PresenceRouteMatch {

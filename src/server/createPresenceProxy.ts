@@ -1,4 +1,14 @@
-import { parseJsonLossless, parseUserId, tenantOf, type UserId } from '../model';
+import {
+  EXTERNAL_READ_GAP_MS,
+  INTEREST_TTL_MS,
+  LIST_LIMIT_MAX,
+  matchPresenceRoute,
+  parseJsonLossless,
+  parseUserId,
+  tenantOf,
+  type PresenceRoute,
+  type UserId,
+} from '../model';
 import { createMemoryGuardStore } from './createMemoryGuardStore';
 import { createTokenRedactor } from './createTokenRedactor';
 import { PodAnswerError } from './PodAnswerError';
@@ -11,7 +21,7 @@ import { sessionKeyOf } from './sessionKeyOf';
 export type PresenceProxyHandler = (request: Request) => Promise<Response>;
 
 /** The pod routes the proxy forwards, by short name. */
-export type PresenceProxyRoute = 'getOwn' | 'setOwn' | 'register' | 'getUser' | 'listAll';
+export type PresenceProxyRoute = PresenceRoute;
 
 /** Options of {@link createPresenceProxy}. */
 export interface PresenceProxyOptions {
@@ -97,10 +107,6 @@ export interface PresenceProxyOptions {
 }
 
 const DEFAULT_MOUNT_PATH = '/api/symphony/pod';
-/** Symphony's limits, restated here because src/server stands apart from the browser layers. */
-const EXTERNAL_READ_GAP_MS = 5 * 60_000;
-const INTEREST_TTL_MS = 60 * 60_000;
-const LIST_MAX_LIMIT = 5000;
 
 const DEFAULT_EXPOSED = ['content-type', 'content-language', 'date', 'etag', 'last-modified', 'retry-after', 'x-trace-id'];
 // Never relayed, even when listed in `exposeHeaders`: they describe the proxy-to-pod connection,
@@ -128,7 +134,6 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const UNCOUNTED_STATUSES = new Set([400, 401, 403, 404]);
 
 const DIGITS = /^[0-9]{1,25}$/;
-const V3_USER_PATH = /^\/v3\/user\/([^/]*)\/presence$/;
 const CATEGORY = /^[A-Za-z_]{1,64}$/;
 // Visible ASCII: what a session token is made of, and all a header value can safely hold.
 const HEADER_VALUE = /^[\x21-\x7e]+$/;
@@ -217,7 +222,7 @@ const booleanParam: ParamReader = (value) => {
 const limitParam: ParamReader = (value) => {
   if (!/^[0-9]{1,4}$/.test(value)) return undefined;
   const n = Number(value);
-  return n >= 1 && n <= LIST_MAX_LIMIT ? String(n) : undefined;
+  return n >= 1 && n <= LIST_LIMIT_MAX ? String(n) : undefined;
 };
 
 const userIdParam: ParamReader = (value) => (DIGITS.test(value) ? parseUserId(value) : undefined);
@@ -225,7 +230,7 @@ const userIdParam: ParamReader = (value) => (DIGITS.test(value) ? parseUserId(va
 const PARAM_RULES: Readonly<Record<string, string>> = {
   soft: 'must be true or false',
   local: 'must be true or false',
-  limit: `must be an integer from 1 to ${LIST_MAX_LIMIT}`,
+  limit: `must be an integer from 1 to ${LIST_LIMIT_MAX}`,
   lastUserId: 'must be a positive 64-bit decimal integer',
 };
 
@@ -311,14 +316,9 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
 
   /** The route, or the methods the path allows when it is served but not with this method. */
   function matchRoute(method: string, path: string): { route: PresenceProxyRoute; uid?: string } | { allow: string } | undefined {
-    if (path === '/v2/user/presence') {
-      return method === 'GET' ? { route: 'getOwn' } : method === 'POST' ? { route: 'setOwn' } : { allow: 'GET, POST' };
-    }
-    if (path === '/v1/user/presence/register') return method === 'POST' ? { route: 'register' } : { allow: 'POST' };
-    if (path === '/v2/users/presence') return method === 'GET' ? { route: 'listAll' } : { allow: 'GET' };
-    const v3 = V3_USER_PATH.exec(path);
-    if (v3) return method === 'GET' ? { route: 'getUser', uid: v3[1] as string } : { allow: 'GET' };
-    return undefined;
+    const match = matchPresenceRoute(method, path);
+    if (!match) return undefined;
+    return match.route === undefined ? { allow: match.allow } : { route: match.route, uid: match.uid };
   }
 
   /** The request body as text, or the answer refusing it. */

@@ -100,7 +100,7 @@ async function main(): Promise<number> {
   // Phase 2: timings, with nothing else of ours running.
   const runs = Number(process.env.BENCH_RUNS ?? 20);
   const warmup = Number(process.env.BENCH_WARMUP ?? 3);
-  const roster = { people: 1000, changes: [0, 50, 1000], warmup, runs };
+  const roster = { people: 1000, variants: ['list', 'roster'] as const, changes: [0, 50, 1000], warmup, runs };
   const render = await settle('render', () => measureRender({ badges: 1000, warmup, runs, roster }, log));
 
   const failures: string[] = [];

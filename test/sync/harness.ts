@@ -2,7 +2,7 @@ import { vi } from 'vitest';
 import { createSymphonyClient, type SymphonyClient } from '../../src/client';
 import { DEFAULT_SESSION_TOKEN, createMockPod, type MockPod, type MockPodOptions } from '../../src/mock-pod';
 import type { UserId } from '../../src/model';
-import { PresenceSync, type PresenceSyncConfig } from '../../src/sync';
+import { PresenceSync, type PersistedEntry, type PresencePersistence, type PresenceSyncConfig } from '../../src/sync';
 
 export const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
 export const SECOND = 1000;
@@ -71,3 +71,22 @@ export function budgetViolations(pod: MockPod, gapMs = 5 * MINUTE): string[] {
 }
 
 export const readsOf = (pod: MockPod, id: UserId) => pod.ledger.filter((e) => e.route === 'getUser' && e.userId === id);
+
+/** What the pod shows `viewer` for `id`, read off the emulator's own state: external view, connections, OFFLINE. */
+export function truth(pod: MockPod, viewer: UserId, id: UserId): string {
+  const user = pod.getUser(id)!;
+  if (user.tenantId === pod.getUser(viewer)!.tenantId) return user.category;
+  if (!pod.isConnected(viewer, id)) return 'OFFLINE';
+  const view: Record<string, string> = { BE_RIGHT_BACK: 'AWAY', DO_NOT_DISTURB: 'AWAY', OFF_WORK: 'OFFLINE' };
+  return view[user.category] ?? user.category;
+}
+
+/** An in-memory stand-in for sessionStorage that survives a "reload" (a new engine given the same one). */
+export function memoryPersistence(): PresencePersistence {
+  let kept: { identity: string; entries: PersistedEntry[] } | undefined;
+  return {
+    load: (identity) => (kept?.identity === identity ? structuredClone(kept.entries) : undefined),
+    save: (identity, entries) => void (kept = { identity, entries: structuredClone(entries) }),
+    clear: () => void (kept = undefined),
+  };
+}

@@ -4,7 +4,19 @@ import { createSymphonyClient } from '../../src/client';
 import { ALL_ASSUMPTIONS_OFF, DEFAULT_SESSION_TOKEN, type MockPod } from '../../src/mock-pod';
 import type { UserId } from '../../src/model';
 import { createMemoryCoordinatorHub, PresenceSync, type PresenceSyncConfig } from '../../src/sync';
-import { MINUTE, POD_URL, SECOND, budgetViolations, podClient, podFetch, setupPod, startSync, usersOf } from './harness';
+import {
+  MINUTE,
+  POD_URL,
+  SECOND,
+  budgetViolations,
+  memoryPersistence,
+  podClient,
+  podFetch,
+  setupPod,
+  startSync,
+  truth,
+  usersOf,
+} from './harness';
 
 const engines: PresenceSync[] = [];
 const track = (s: PresenceSync) => (engines.push(s), s);
@@ -18,16 +30,6 @@ const shown = (sync: PresenceSync, id: UserId | 'self') => {
   const state = sync.getState(id);
   return state.error ? `error:${state.error.kind}` : (state.presence?.category ?? 'loading');
 };
-
-/** What the pod shows this viewer right now (external view, connection and all), read off its own state. */
-function truth(pod: MockPod, viewer: UserId, id: UserId): string {
-  const user = pod.getUser(id)!;
-  const internal = user.tenantId === pod.getUser(viewer)!.tenantId;
-  if (internal) return user.category;
-  if (!pod.isConnected(viewer, id)) return 'OFFLINE';
-  const view: Record<string, string> = { BE_RIGHT_BACK: 'AWAY', DO_NOT_DISTURB: 'AWAY', OFF_WORK: 'OFFLINE' };
-  return view[user.category] ?? user.category;
-}
 
 describe('back from OFFLINE (SYM-GUP-1, SYM-GUP-2): answers are ordered by when they were asked', () => {
   it('an internal user who signs in again shows their old set status within one interval', async () => {
@@ -198,16 +200,6 @@ describe('session renewal: a new token is a new session that registered nothing 
 });
 
 describe('reloads: the 5-minute budget belongs to the session, not the page', () => {
-  /** An in-memory stand-in for sessionStorage that survives the "reload" (a new engine). */
-  function memoryPersistence() {
-    let kept: { identity: string; entries: unknown[] } | undefined;
-    return {
-      load: (identity: string) => (kept?.identity === identity ? (kept.entries as never) : undefined),
-      save: (identity: string, entries: unknown[]) => void (kept = { identity, entries: structuredClone(entries) }),
-      clear: () => void (kept = undefined),
-    };
-  }
-
   async function dashboard(pod: MockPod, config: PresenceSyncConfig, client = podClient(pod)) {
     const { internal, external } = usersOf(pod);
     const ids = [...internal.slice(0, 150), ...external.slice(0, 50)];
@@ -296,12 +288,7 @@ describe('figures on a 200-person dashboard (150 colleagues, 50 external contact
 
   it('reload within 5 minutes: every status at once, 0 requests refused, externals refreshed when allowed', async () => {
     const { pod, ids, external } = setupDashboard();
-    const kept: { identity?: string; entries?: unknown[] } = {};
-    const persistence = {
-      load: (identity: string) => (kept.identity === identity ? (structuredClone(kept.entries) as never) : undefined),
-      save: (identity: string, entries: unknown[]) => Object.assign(kept, { identity, entries: structuredClone(entries) }),
-      clear: () => Object.assign(kept, { identity: undefined, entries: undefined }),
-    };
+    const persistence = memoryPersistence();
     const first = track(startSync(pod, { persistence }));
     for (const id of ids) first.retain(id);
     await vi.advanceTimersByTimeAsync(2 * MINUTE);

@@ -14,10 +14,10 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSymphonyClient } from '../../src/client';
-import { ALL_ASSUMPTIONS_OFF, DEFAULT_SESSION_TOKEN, type MockPod, type MockPodAssumptions } from '../../src/mock-pod';
+import { ALL_ASSUMPTIONS_OFF, DEFAULT_SESSION_TOKEN, type MockPodAssumptions } from '../../src/mock-pod';
 import type { UserId } from '../../src/model';
-import { PresenceSync, type PersistedEntry, type PresencePersistence, type VisibilitySource } from '../../src/sync';
-import { HOUR, MINUTE, POD_URL, SECOND, podFetch, setupPod } from './harness';
+import { PresenceSync, type VisibilitySource } from '../../src/sync';
+import { HOUR, MINUTE, POD_URL, SECOND, memoryPersistence, podFetch, setupPod, truth } from './harness';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 12);
 const INTERNAL_INTERVAL = MINUTE;
@@ -53,24 +53,6 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('foreign429' as const), user: fc.nat(USERS - 1) }) },
   { weight: 5, arbitrary: fc.record({ t: fc.constant('wait' as const), ms: fc.integer({ min: SECOND, max: 12 * MINUTE }) }) },
 );
-
-/** What the pod shows `viewer` for `id`: external view, connections, OFFLINE. */
-function truth(pod: MockPod, viewer: UserId, id: UserId): string {
-  const user = pod.getUser(id)!;
-  if (user.tenantId === pod.getUser(viewer)!.tenantId) return user.category;
-  if (!pod.isConnected(viewer, id)) return 'OFFLINE';
-  const view: Record<string, string> = { BE_RIGHT_BACK: 'AWAY', DO_NOT_DISTURB: 'AWAY', OFF_WORK: 'OFFLINE' };
-  return view[user.category] ?? user.category;
-}
-
-function memoryPersistence(): PresencePersistence {
-  let kept: { identity: string; entries: PersistedEntry[] } | undefined;
-  return {
-    load: (identity) => (kept?.identity === identity ? structuredClone(kept.entries) : undefined),
-    save: (identity, entries) => void (kept = { identity, entries: structuredClone(entries) }),
-    clear: () => void (kept = undefined),
-  };
-}
 
 function visibilitySwitch() {
   let visible = true;
