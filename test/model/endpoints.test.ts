@@ -9,6 +9,8 @@ describe('matchPresenceRoute', () => {
     ['GET', '/v3/user/12345/presence', { route: 'getUser', template: '/v3/user/{uid}/presence', uid: '12345' }],
     ['get', '/v3/user/abc%2F/presence', { route: 'getUser', template: '/v3/user/{uid}/presence', uid: 'abc%2F' }],
     ['GET', '/v2/users/presence', { route: 'listAll', template: '/v2/users/presence' }],
+    // An empty id still names the operation, so that the id check can refuse it as a bad request.
+    ['GET', '/v3/user//presence', { route: 'getUser', template: '/v3/user/{uid}/presence', uid: '' }],
   ])('%s %s is an operation', (method, path, expected) => {
     expect(matchPresenceRoute(method, path)).toStrictEqual(expected);
   });
@@ -23,7 +25,7 @@ describe('matchPresenceRoute', () => {
     expect(matchPresenceRoute(method, path)).toStrictEqual({ route: undefined, template, allow });
   });
 
-  it.each(['/v2/user/presence/', '/v3/user//presence', '/v3/user/1/2/presence', '/v1/user/presence', '/', ''])('%j is not a presence path', (path) => {
+  it.each(['/v2/user/presence/', '/v3/user/1/2/presence', '/v3/users/1/presence', '/v1/user/presence', '/', ''])('%j is not a presence path', (path) => {
     expect(matchPresenceRoute('GET', path)).toBeUndefined();
   });
 
