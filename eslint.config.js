@@ -60,7 +60,7 @@ const nodeGlobals = Object.fromEntries(
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'storybook-static/', 'coverage/', '**/node_modules/', 'public/mockServiceWorker.js', '.vitest-attachments/', 'test-results/'],
+    ignores: ['dist/', 'storybook-static/', 'coverage/', '**/node_modules/', 'public/mockServiceWorker.js', '.vitest-attachments/', 'test-results/', 'reports/', '.stryker-tmp/'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

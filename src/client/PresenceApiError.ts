@@ -59,7 +59,15 @@ export class PresenceApiError extends PresenceWidgetsError {
   }
 }
 
-/** Narrowing helper that also works across bundle copies (checks the name, not only the prototype). */
+/**
+ * Narrowing helper that also works across bundle copies: an error from another copy of the
+ * library passes on its shape (its name, string `kind` and `endpoint`, numeric `status`), since
+ * callers read those fields right after; any other error, or a look-alike without them, fails.
+ * A kind unknown to this copy (from a newer one) still passes: callers must handle any kind.
+ */
 export function isPresenceApiError(error: unknown): error is PresenceApiError {
-  return error instanceof PresenceApiError || (error instanceof Error && error.name === 'PresenceApiError' && 'kind' in error);
+  if (error instanceof PresenceApiError) return true;
+  if (!(error instanceof Error) || error.name !== 'PresenceApiError') return false;
+  const { kind, status, endpoint } = error as Error & Partial<Record<'kind' | 'status' | 'endpoint', unknown>>;
+  return typeof kind === 'string' && typeof status === 'number' && typeof endpoint === 'string';
 }

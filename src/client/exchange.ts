@@ -10,26 +10,23 @@ export class AbortNoticed {
   }
 }
 
-/** Stops waiting for `promise` when `signal` aborts; the work itself may continue unobserved. */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
+/**
+ * Stops waiting for `promise` when `signal` aborts; the work itself may continue unobserved.
+ * `promise` may also be a plain value or a thenable (fetch stand-ins return those): it is read
+ * the same with or without a signal.
+ */
+export function raceAbort<T>(promise: T | PromiseLike<T>, signal: AbortSignal | undefined): Promise<T> {
+  const work = Promise.resolve(promise);
+  if (!signal) return work;
   if (signal.aborted) {
-    promise.catch(() => undefined);
+    work.catch(() => undefined);
     return Promise.reject(new AbortNoticed(signal.reason));
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new AbortNoticed(signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    // Settle first and detach after, so that nothing the detaching does can leave the call pending.
+    void work.then(resolve, reject).then(() => signal.removeEventListener('abort', onAbort));
   });
 }
 

@@ -241,3 +241,105 @@ describe('createSymphonyClient endpoints', () => {
     expect(only(fake.calls).body).toBe('{"category":"FOCUSING"}');
   });
 });
+
+describe('createSymphonyClient: edges a mutation run found untested', () => {
+  const withFetch = (respond: Parameters<typeof createFakeFetch>[0], getSessionToken?: () => string | Promise<string>) => {
+    const fake = createFakeFetch(respond);
+    const client = createSymphonyClient({ podUrl: POD, fetch: fake.fetch, ...(getSessionToken ? { getSessionToken } : {}) });
+    return { client, fake };
+  };
+  const own = () => json({ category: 'AVAILABLE', userId: 12, timestamp: 1 });
+  const rejection = (p: Promise<unknown>) => p.then(() => Promise.reject(new Error('expected a rejection')), (e: unknown) => e as Record<string, unknown>);
+
+  it('sessionKey(): undefined without a token provider, the token digest with one, unauthorized when the provider fails', async () => {
+    expect(await withFetch(own).client.sessionKey?.()).toBeUndefined();
+    const { sessionKeyOf } = await import('../../src/client');
+    expect(await withFetch(own, () => TOKEN).client.sessionKey?.()).toBe(sessionKeyOf(TOKEN));
+    const failing = withFetch(own, () => Promise.reject(new Error('sso down')));
+    expect(await rejection(Promise.resolve(failing.client.sessionKey?.()))).toMatchObject({ kind: 'unauthorized', status: 0, endpoint: 'GET /v2/user/presence' });
+    expect(failing.fake.calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['null', null],
+    ['a status that is a string', { status: '200', text: () => Promise.resolve('{}') }],
+    ['no text()', { status: 200 }],
+    ['text that is not a function', { status: 200, text: '{}' }],
+  ])('a fetch that resolves to %s is an invalid response, status 0', async (_label, value) => {
+    const { client } = withFetch(() => value as unknown as Response);
+    expect(await rejection(client.getOwnPresence())).toMatchObject({ kind: 'invalid-response', status: 0 });
+  });
+
+  it.each([
+    ['an array', '[{"code":500,"message":"m"}]', {}],
+    ['null', 'null', {}],
+    ['an infinite code', '{"code":1e999,"message":"m"}', { serverMessage: 'm' }],
+    ['an empty message', '{"code":500,"message":""}', { code: 500 }],
+  ])('an error body that is %s keeps only well-typed fields', async (_label, body, expected) => {
+    const { client } = withFetch(() => jsonText(body, 500));
+    const error = await rejection(client.getOwnPresence());
+    expect({ code: error.code, serverMessage: error.serverMessage }).toEqual({ code: undefined, serverMessage: undefined, ...expected });
+  });
+
+  it('cuts a server message at 500 characters, and keeps one of exactly 500', async () => {
+    const long = 'x'.repeat(501);
+    const error = await rejection(withFetch(() => json({ message: long }, 500)).client.getOwnPresence());
+    expect(error.serverMessage).toBe(`${'x'.repeat(500)}…`);
+    const exact = 'y'.repeat(500);
+    expect((await rejection(withFetch(() => json({ message: exact }, 500)).client.getOwnPresence())).serverMessage).toBe(exact);
+  });
+
+  it('redacts every sent token echoed in a server message', async () => {
+    const { client } = withFetch((_c, i) => (i === 0 ? json({}, 401) : json({ message: `bad token ${TOKEN} / tok-2` }, 403)), vi.fn().mockReturnValueOnce(TOKEN).mockReturnValue('tok-2'));
+    expect((await rejection(client.getOwnPresence())).serverMessage).toBe('bad token [redacted] / [redacted]');
+  });
+
+  it('2xx is success up to 299; 300 is an error', async () => {
+    const body = JSON.stringify({ category: 'AVAILABLE', userId: 12, timestamp: 1 });
+    await expect(withFetch(() => new Response(body, { status: 299 })).client.getOwnPresence()).resolves.toMatchObject({ category: 'AVAILABLE' });
+    expect(await rejection(withFetch(() => new Response(body, { status: 300 })).client.getOwnPresence())).toMatchObject({ kind: 'bad-request', status: 300 });
+  });
+
+  it('the request carries its method, keepalive only when asked, the signal, and refuses redirects only with a token', async () => {
+    const signal = new AbortController().signal;
+    const anonymous = withFetch(own);
+    await anonymous.client.getOwnPresence({ signal });
+    const first = anonymous.fake.calls[0]!.init!;
+    expect(first).toMatchObject({ method: 'GET', signal });
+    expect(first.keepalive).toBeUndefined();
+    expect(first.redirect).toBeUndefined();
+    const signedIn = withFetch(own, () => TOKEN);
+    await signedIn.client.setOwnPresence({ category: 'BUSY' }, { keepalive: true });
+    await signedIn.client.setOwnPresence({ category: 'BUSY' });
+    const [kept, plain] = signedIn.fake.calls.map((c) => c.init!);
+    expect(kept).toMatchObject({ method: 'POST', keepalive: true, redirect: 'error' });
+    expect(kept!.signal).toBeUndefined();
+    expect(plain!.keepalive).toBeUndefined();
+  });
+
+  it('setOwnPresence refuses a missing input or category before sending', async () => {
+    const { client, fake } = withFetch(own);
+    expect(await rejection(client.setOwnPresence(undefined as never))).toMatchObject({ kind: 'bad-request', status: 0, endpoint: 'POST /v2/user/presence' });
+    expect(await rejection(client.setOwnPresence({ category: '' }))).toMatchObject({ kind: 'bad-request', status: 0 });
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it('registerInterest with no ids sends nothing; with ids, one POST of bare integers', async () => {
+    const { client, fake } = withFetch(() => json({}));
+    await client.registerInterest([]);
+    expect(fake.calls).toHaveLength(0);
+    await client.registerInterest(['12', 12, '13']);
+    expect(fake.calls.map((c) => c.body)).toEqual(['[12,13]']);
+  });
+
+  it('listAllPresence: maxPages 1 reads one page; 0 is refused; a page that does not move forward stops the walk', async () => {
+    const page = (...ids: number[]) => json(ids.map((userId) => ({ category: 'AVAILABLE', userId, timestamp: 1 })));
+    const one = withFetch(() => page(1, 2));
+    expect(await one.client.listAllPresence({ limit: 2, maxPages: 1 })).toHaveLength(2);
+    expect(one.fake.calls).toHaveLength(1);
+    expect(await rejection(one.client.listAllPresence({ maxPages: 0 }))).toMatchObject({ kind: 'bad-request', status: 0 });
+    const stuck = withFetch(() => page(1, 2));
+    expect((await stuck.client.listAllPresence({ limit: 2, maxPages: 50 })).map((p) => p.userId)).toEqual(['1', '2']);
+    expect(stuck.fake.calls).toHaveLength(2);
+  });
+});

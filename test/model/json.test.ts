@@ -84,6 +84,26 @@ describe('parseJsonLossless', () => {
     });
   });
 
+  it.each([
+    '0.30000000000000004',
+    '-0.30000000000000004',
+    '1.2345678901234567',
+    '12345678901234567.5',
+    '1.5e+300',
+    '12345678901234567e2',
+    '1E-17',
+    '-2.5E+20',
+    // exponents long enough to look like ids once split at their sign or letter
+    '1e+12345678901234567',
+    '1E-12345678901234567',
+    '1e12345678901234567',
+    '1E12345678901234567',
+    '[0.1000000000000000055511151231257827,1e+21]',
+    '{"ratio":0.30000000000000004,"userId":12}',
+  ])('leaves long non-integers to JSON.parse: %s', (text) => {
+    expect(parseJsonLossless(text)).toStrictEqual(JSON.parse(text));
+  });
+
   it('gives the same result as JSON.parse when no integer is long', () => {
     const text = '{"a":[1,-2,3.5,"x\\"y",{"b":null,"c":false}],"d":"123456789012345678"}';
     expect(parseJsonLossless(text)).toStrictEqual(JSON.parse(text));

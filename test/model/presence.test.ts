@@ -3,6 +3,7 @@ import {
   PRESENCE_CATEGORIES,
   externalPresence,
   isLaterAnswer,
+  isSamePresence,
   makePresence,
   parseJsonLossless,
   parsePresence,
@@ -278,4 +279,53 @@ describe('externalPresence', () => {
       expect(externalPresence(original)).toBe(original);
     },
   );
+});
+
+describe('isSamePresence', () => {
+  const busyPresenting = { availability: 'DoNotDisturb', activity: 'Presenting', outOfOffice: false };
+  const withGraph = (graph: typeof busyPresenting | undefined, category = 'DO_NOT_DISTURB', ts = 100) => ({
+    ...makePresence(ME, category, ts),
+    source: 'graph' as const,
+    graph,
+  });
+
+  it('nothing held yet is never the same', () => {
+    expect(isSamePresence(undefined, makePresence(ME, 'AVAILABLE', 1))).toBe(false);
+  });
+
+  it('the same user, category and timestamp are the same', () => {
+    expect(isSamePresence(makePresence(ME, 'AVAILABLE', 1), makePresence(ME, 'AVAILABLE', 1))).toBe(true);
+    expect(isSamePresence(makePresence(ME, 'AVAILABLE'), makePresence(ME, 'AVAILABLE'))).toBe(true);
+  });
+
+  it('a change of category is never the same, whatever the timestamps (AVAILABLE then OFFLINE must show)', () => {
+    expect(isSamePresence(makePresence(ME, 'AVAILABLE', 1), makePresence(ME, 'OFFLINE', 1))).toBe(false);
+    expect(isSamePresence(makePresence(ME, 'OFFLINE', 1), makePresence(ME, 'AVAILABLE', 1))).toBe(false);
+    expect(isSamePresence(makePresence(ME, 'BUSY', 1), makePresence(ME, 'ON_THE_PHONE', 1))).toBe(false);
+  });
+
+  it('another user is never the same', () => {
+    expect(isSamePresence(makePresence(ME, 'AVAILABLE', 1), makePresence(OTHER, 'AVAILABLE', 1))).toBe(false);
+  });
+
+  it('a new timestamp is news, except for OFFLINE, whose timestamp is the time of each call (SYM-GUP-2)', () => {
+    expect(isSamePresence(makePresence(ME, 'AVAILABLE', 1), makePresence(ME, 'AVAILABLE', 2))).toBe(false);
+    expect(isSamePresence(makePresence(ME, 'AVAILABLE', 1), makePresence(ME, 'AVAILABLE'))).toBe(false);
+    expect(isSamePresence(makePresence(ME, 'OFFLINE', 1), makePresence(ME, 'OFFLINE', 2))).toBe(true);
+  });
+
+  it('Graph: a change of activity, availability or out-of-office within one category is news', () => {
+    const before = withGraph(busyPresenting);
+    expect(isSamePresence(before, withGraph({ ...busyPresenting }))).toBe(true);
+    expect(isSamePresence(before, withGraph({ ...busyPresenting, activity: 'DoNotDisturb' }))).toBe(false);
+    expect(isSamePresence(before, withGraph({ ...busyPresenting, availability: 'Busy', activity: 'Busy' }))).toBe(false);
+    expect(isSamePresence(before, withGraph({ ...busyPresenting, availability: 'Busy' }))).toBe(false);
+    expect(isSamePresence(before, withGraph({ ...busyPresenting, outOfOffice: true }))).toBe(false);
+  });
+
+  it('Graph: gaining or losing the Graph details is news', () => {
+    expect(isSamePresence(withGraph(undefined), withGraph(busyPresenting))).toBe(false);
+    expect(isSamePresence(withGraph(busyPresenting), withGraph(undefined))).toBe(false);
+    expect(isSamePresence(withGraph(undefined), withGraph(undefined))).toBe(true);
+  });
 });

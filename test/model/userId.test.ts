@@ -213,3 +213,29 @@ describe('compareUserIds', () => {
     expect([...ids].sort(compareUserIds)).toEqual(['1', '9', '10', '100', '9007199254740992', '9007199254740993', INT64_MAX]);
   });
 });
+
+describe('InvalidUserIdError messages name the value without echoing long input', () => {
+  const forty = '1'.repeat(20) + 'x'.repeat(20);
+  it.each<[string, () => unknown, string]>([
+    ['a 40-character string, quoted', () => toUserId(forty), `Invalid Symphony user id: "${forty}" is not a decimal integer`],
+    ['a 41-character string, by length', () => toUserId(`${forty}y`), 'Invalid Symphony user id: a 41-character string is not a decimal integer'],
+    ['a fraction', () => toUserId(1.5), 'Invalid Symphony user id: 1.5 is not an integer'],
+    [
+      'an unsafe number',
+      () => toUserId(2 ** 60),
+      `Invalid Symphony user id: ${2 ** 60} is above 2^53 and may have lost digits; pass it as a string or bigint`,
+    ],
+    ['a bigint out of range', () => toUserId(2n ** 63n), `Invalid Symphony user id: ${2n ** 63n} is not between 1 and 2^63-1`],
+    ['zero', () => toUserId(0), 'Invalid Symphony user id: 0 is not between 1 and 2^63-1'],
+    ['null', () => toUserId(null as never), 'Invalid Symphony user id: null is not a string, number or bigint'],
+    ['a boolean', () => toUserId(true as never), 'Invalid Symphony user id: a value of type boolean is not a string, number or bigint'],
+    ['a tenant too wide', () => makeUserId(2 ** 27, 1), `Invalid Symphony user id: tenant ${2 ** 27} does not fit in 27 bits`],
+    ['a fractional tenant', () => makeUserId(1.5, 1), 'Invalid Symphony user id: tenant 1.5 does not fit in 27 bits'],
+    ['a negative tenant', () => makeUserId(-1, 1), 'Invalid Symphony user id: tenant -1 does not fit in 27 bits'],
+    ['a negative local part', () => makeUserId(1, -1), 'Invalid Symphony user id: local part -1 does not fit in 36 bits'],
+    ['a local part too wide', () => makeUserId(1, 2n ** 36n), `Invalid Symphony user id: local part ${2n ** 36n} does not fit in 36 bits`],
+    ['tenant 0, local 0', () => makeUserId(0, 0), 'Invalid Symphony user id: "0/0" is not between 1 and 2^63-1'],
+  ])('%s', (_label, fn, message) => {
+    expect(refusal(fn).message).toBe(message);
+  });
+});

@@ -1,0 +1,44 @@
+// @ts-check
+/**
+ * Mutation testing (`npm run mutate`), not part of `npm test`: see MUTATION.md.
+ *
+ * One layer at a time, chosen by MUTATE_LAYER (model, client, guard, graph), each with its own
+ * incremental file so that runs of different layers do not discard each other's results:
+ *   MUTATE_LAYER=model npm run mutate
+ * `npm run mutate -- --mutate 'src/model/json.ts'` overrides the files (incremental file "custom").
+ * Concurrency 1: the machine's two cores are shared.
+ */
+const LAYERS = {
+  model: ['src/model/**/*.ts', '!src/model/index.ts', '!src/model/graph.ts'],
+  client: ['src/client/*.ts', '!src/client/index.ts', '!src/client/types.ts'],
+  guard: ['src/server/createMemoryGuardStore.ts', 'src/server/createRedisGuardStore.ts'],
+  graph: ['src/model/graph.ts', 'src/client/graph/*.ts', '!src/client/graph/index.ts', '!src/client/graph/types.ts'],
+};
+const custom = process.argv.includes('--mutate') || process.argv.includes('-m');
+const layer = custom ? 'custom' : (process.env.MUTATE_LAYER ?? 'model');
+const mutate = LAYERS[/** @type {keyof typeof LAYERS} */ (layer)];
+if (!custom && !mutate) throw new Error(`MUTATE_LAYER must be one of ${Object.keys(LAYERS).join(', ')}`);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts' },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  coverageAnalysis: 'perTest',
+  mutate: mutate ?? [],
+  // Module-level constants (SAFE_DIGITS, the Retry-After patterns, tables) are rules too. Each
+  // such mutant runs every test of the layer (about 1 min on a busy 2-core machine), so a quick
+  // run may pass `--ignoreStatic` (MUTATION.md says which figures were measured how).
+  ignoreStatic: false,
+  concurrency: 1,
+  timeoutMS: 10_000,
+  dryRunTimeoutMinutes: 15,
+  incremental: true,
+  incrementalFile: `reports/mutation/${layer}.incremental.json`,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${layer}.html` },
+  jsonReporter: { fileName: `reports/mutation/${layer}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportMutants: true },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
