@@ -171,6 +171,8 @@ export const AtTheEnd: Story = {
     await expect(list).toHaveAttribute('data-align', 'end');
     await expect(list).toHaveAttribute('data-side', 'bottom');
     await expect(Math.round(list.getBoundingClientRect().right)).toBe(Math.round(canvas.getByRole('combobox').getBoundingClientRect().right));
+    // Right under the button, although the flex row around stretches the picker to 400 px.
+    await expect(list.getBoundingClientRect().top - canvas.getByRole('combobox').getBoundingClientRect().bottom).toBeCloseTo(4, 0);
     await expectInsideWindow(list);
     // Moving to the last option scrolls the list only, never the page.
     const y = window.scrollY;
