@@ -154,6 +154,24 @@ export default defineConfig(
     },
   },
   {
+    files: ['src/elements/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...restrict({ packages: [REACT, TANSTACK, MSW, NODE], layers: ['hooks', 'mock-pod', 'server', 'extension'], why: 'src/elements has no React: it sits on src/sync like the hooks, beside them.' })[1].patterns,
+            {
+              // Only the React-free tables of src/components: the same glyphs, labels and look.
+              regex: '^(\\.\\./)+(src/)?components(/(?!(labels|glyphMarks|describeBadge|sizes|initialsOf)$).*)?$',
+              message: 'src/elements may import only the React-free modules of src/components (labels, glyphMarks, describeBadge, sizes, initialsOf).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/mock-pod/**'],
     rules: {
       'no-restricted-imports': restrict({

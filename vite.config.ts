@@ -103,6 +103,7 @@ export default defineConfig({
         'mock-pod/index': resolve(import.meta.dirname, 'src/mock-pod/index.ts'),
         'mock-pod/node': resolve(import.meta.dirname, 'src/mock-pod/node.ts'),
         'mock-pod/msw': resolve(import.meta.dirname, 'src/mock-pod/msw.ts'),
+        'elements/index': resolve(import.meta.dirname, 'src/elements/index.ts'),
         'server/index': resolve(import.meta.dirname, 'src/server/index.ts'),
       },
       formats: ['es'],

@@ -5,6 +5,10 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumLaunchOptions } from './test/support/chromium';
 
+// React 18 for the `react18` project, installed in its own folder (test/react18) so that
+// react-dom 18 finds react 18 beside it; the repository's own React is 19.
+const REACT18 = resolve(import.meta.dirname, 'test/react18/node_modules');
+
 // A fresh object per project: vitest mutates the browser options it is given.
 const browser = () => ({
   enabled: true,
@@ -40,6 +44,30 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 90_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // The component and hook tests again on React 18 (the peer range is >=18).
+        plugins: [react()],
+        resolve: {
+          alias: [
+            { find: /^react(\/.*)?$/, replacement: `${REACT18}/react$1` },
+            { find: /^react-dom(\/.*)?$/, replacement: `${REACT18}/react-dom$1` },
+            // Its ESM build (Node would load the CommonJS `main`, whose requires skip the aliases).
+            {
+              find: /^@testing-library\/react$/,
+              replacement: resolve(import.meta.dirname, 'node_modules/@testing-library/react/dist/@testing-library/react.esm.js'),
+            },
+          ],
+        },
+        test: {
+          name: 'react18',
+          environment: 'jsdom',
+          env: { PW_REACT_MAJOR: '18' },
+          include: ['test/components/**/*.test.{ts,tsx}', 'test/hooks/**/*.test.{ts,tsx}', 'test/elements/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/setup.ts'],
+          // Inlined so that the aliases reach their own `react` imports too: one React per test.
+          server: { deps: { inline: ['@testing-library/react', '@tanstack/react-query'] } },
         },
       },
       {

@@ -8,8 +8,11 @@
  * storybook-static`) is served at `/` when present.
  *
  * The pod is the emulator, started in this process behind a real HTTP server, so every call
- * makes the same hop a real deployment makes. Its default session token stands for the user's
- * on-behalf-of (OBO) token that a real backend obtains after app authentication.
+ * makes the same hop a real deployment makes. The page signs in as a real extension app does:
+ * it gets a user JWT signed by the pod (`GET /dev/user-jwt` stands for Symphony's app
+ * authentication), posts it to `POST /api/session`, where the backend verifies it against the
+ * pod certificate and opens an on-behalf-of (OBO) session for that user, and from then on its
+ * cookie is what `getSessionToken` maps to the OBO token.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -17,12 +20,16 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMockPod, DEFAULT_SESSION_TOKEN, type MockPod } from '../../src/mock-pod';
+import { createMockPod, signMockUserJwt, type MockPod } from '../../src/mock-pod';
 import { startMockPodServer } from '../../src/mock-pod/node';
 import { createPresenceProxy, toNodeListener } from '../../src/server';
+import { createAppSessions } from './createAppSessions';
 
 /** Where the proxy is mounted; the browser's client uses it as its `podUrl`. */
 export const POD_MOUNT_PATH = '/api/symphony/pod';
+
+/** The extension app id the example's user JWTs are issued to. */
+export const EXAMPLE_APP_ID = 'presence-widgets-example';
 
 /** Options of {@link startExampleBackend}. */
 export interface ExampleBackendOptions {
@@ -42,6 +49,8 @@ export interface ExampleBackend {
   readonly pod: MockPod;
   /** A user of another company the default user is connected to, shown on the dashboard. */
   readonly externalUserId: string;
+  /** The emulated pod's base URL (for fetching its certificate in tests). */
+  readonly podUrl: string;
   close(): Promise<void>;
 }
 
@@ -82,6 +91,11 @@ async function call(path, init) {
   return { status: res.status, body: res.ok ? parse(text) : null };
 }
 try {
+  // Sign in: the user JWT Symphony gives the app (here signed by the emulator), verified by the backend.
+  const jwt = await (await fetch('/dev/user-jwt')).text();
+  const session = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jwt }) });
+  const signedIn = await session.text();
+  if (!session.ok) throw new Error('sign-in refused: ' + signedIn);
   const own = await call('/v2/user/presence');
   show('own', own.body ? own.body.userId + ' ' + own.body.category : 'HTTP ' + own.status);
   const list = await call('/v2/users/presence?limit=25');
@@ -117,7 +131,9 @@ async function serveStatic(root: string, pathname: string, res: ServerResponse):
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) return false;
   res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
-  createReadStream(file).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
   return true;
 }
 
@@ -128,11 +144,17 @@ export async function startExampleBackend(options: ExampleBackendOptions = {}): 
   const external = pod.users.find((u) => u.tenantId !== pod.homeTenantId && pod.isConnected(pod.defaultUserId, u.id));
   if (!external) throw new Error('the emulator population has no connected external user');
 
+  const sessions = createAppSessions({
+    podUrl: podServer.url,
+    appId: EXAMPLE_APP_ID,
+    // Stands for `POST /login/pubkey/app/user/{userId}/authenticate` with the app's session.
+    authenticateOnBehalfOf: async (userId) => pod.createSession({ userId }),
+  });
   const proxy = createPresenceProxy({
     podUrl: podServer.url,
-    // A real backend looks up the OBO session of the user behind this request (e.g. by its
-    // app session cookie); the emulator's default session plays that part here.
-    getSessionToken: () => DEFAULT_SESSION_TOKEN,
+    // The OBO session of the user behind this request, found by the app session cookie.
+    getSessionToken: (request) => sessions.tokenFor(request),
+    onUnauthorized: (request) => sessions.forget(request),
     mountPath: POD_MOUNT_PATH,
     onError: (error) => console.error('presence proxy:', error instanceof Error ? error.message : error),
   });
@@ -141,9 +163,40 @@ export async function startExampleBackend(options: ExampleBackendOptions = {}): 
   const dashboard = dashboardHtml(external.id);
 
   const server = createServer((req, res) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    let pathname: string;
+    try {
+      ({ pathname } = new URL(req.url ?? '/', 'http://localhost'));
+    } catch {
+      // `GET //[` is no URL: one bad request must not take the server down.
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end('Bad request');
+      return;
+    }
     if (pathname === POD_MOUNT_PATH || pathname.startsWith(`${POD_MOUNT_PATH}/`)) {
       api(req, res);
+      return;
+    }
+    if (pathname === '/api/session' && req.method === 'POST') {
+      sessions.signIn(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+      return;
+    }
+    if (pathname === '/dev/user-jwt' && req.method === 'GET') {
+      // Development only: what the Symphony client hands the app after app authentication.
+      const requested = new URL(req.url ?? '/', 'http://localhost').searchParams.get('userId');
+      const userId = requested !== null && pod.getUser(requested) ? requested : pod.defaultUserId;
+      signMockUserJwt(pod, { userId, appId: EXAMPLE_APP_ID }).then(
+        (jwt) => {
+          res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+          res.end(jwt);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
       return;
     }
     if (pathname === '/dashboard') {
@@ -151,16 +204,21 @@ export async function startExampleBackend(options: ExampleBackendOptions = {}): 
       res.end(dashboard);
       return;
     }
-    void serveStatic(storybookDir, pathname, res).then((served) => {
-      if (served) return;
-      if (pathname === '/') {
-        res.writeHead(302, { location: '/dashboard' });
+    serveStatic(storybookDir, pathname, res)
+      .then((served) => {
+        if (served) return;
+        if (pathname === '/') {
+          res.writeHead(302, { location: '/dashboard' });
+          res.end();
+          return;
+        }
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Not found');
+      })
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end();
-        return;
-      }
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Not found');
-    });
+      });
   });
 
   await new Promise<void>((resolveListen, reject) => {
@@ -175,6 +233,7 @@ export async function startExampleBackend(options: ExampleBackendOptions = {}): 
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
     pod,
     externalUserId: external.id,
+    podUrl: podServer.url,
     async close() {
       await new Promise<void>((done) => {
         server.close(() => done());

@@ -14,7 +14,14 @@ import { createTokenSource, type TokenSource } from './createTokenSource';
 import { AbortNoticed, callFailure, exchange, raceAbort } from './exchange';
 import { sessionKeyOf } from './sessionKey';
 import { parseRetryAfter } from './parseRetryAfter';
-import type { CallOptions, ListPresenceOptions, SetPresenceInput, SymphonyClient, SymphonyClientOptions } from './types';
+import type {
+  CallOptions,
+  ListPresenceOptions,
+  SetCallOptions,
+  SetPresenceInput,
+  SymphonyClient,
+  SymphonyClientOptions,
+} from './types';
 
 /** The pod's documented page-size bounds for GET /v2/users/presence. */
 const LIST_LIMIT_MAX = 5000;
@@ -40,6 +47,8 @@ interface RequestPlan {
   query?: ReadonlyArray<readonly [string, string]>;
   /** JSON text, built by the caller so long integers keep every digit. */
   body?: string;
+  /** Let the request outlive the page (`fetch` keepalive). */
+  keepalive?: boolean;
 }
 
 interface RawResponse {
@@ -180,6 +189,7 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
     if (typeof fetchImpl !== 'function') throw new TypeError('no fetch implementation available');
     const init: RequestInit = { method: plan.endpoint.split(' ')[0], headers: headersFor(plan, token) };
     if (plan.body !== undefined) init.body = plan.body;
+    if (plan.keepalive) init.keepalive = true;
     if (signal) init.signal = signal;
     if (token !== undefined) init.redirect = 'error';
     const response: unknown = await raceAbort(fetchImpl(buildUrl(base, plan), init), signal);
@@ -252,7 +262,7 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
       return parseJsonBody(ENDPOINT.getOwn, response, (json) => parsePresence(json));
     },
 
-    async setOwnPresence(input: SetPresenceInput, call: CallOptions = {}) {
+    async setOwnPresence(input: SetPresenceInput, call: SetCallOptions = {}) {
       const endpoint = ENDPOINT.setOwn;
       const category: unknown = input?.category;
       if (typeof category !== 'string' || category.length === 0) {
@@ -265,6 +275,7 @@ export function createSymphonyClient(options: SymphonyClientOptions): SymphonyCl
           path: '/v2/user/presence',
           query: soft === undefined ? [] : [['soft', String(soft)]],
           body: JSON.stringify({ category }),
+          keepalive: call.keepalive === true,
         },
         call,
       );

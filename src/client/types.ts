@@ -32,6 +32,15 @@ export interface SymphonyClientOptions {
   headers?: Record<string, string> | undefined;
 }
 
+/** Options of a set. */
+export interface SetCallOptions extends CallOptions {
+  /**
+   * Send with `fetch(..., { keepalive: true })`, so the request outlives the page (a set made
+   * from `pagehide`). Keepalive bodies are limited to 64 KiB, far above a set's.
+   */
+  keepalive?: boolean | undefined;
+}
+
 export interface SetPresenceInput {
   category: CategoryValue;
   /** Let the pod apply the user's idle or offline state on top of the new category. */
@@ -82,7 +91,7 @@ export interface SymphonyClient {
   /** GET /v2/user/presence: the requesting user's own presence. */
   getOwnPresence(options?: CallOptions): Promise<Presence>;
   /** POST /v2/user/presence?soft=: sets the requesting user's presence. */
-  setOwnPresence(input: SetPresenceInput, options?: CallOptions): Promise<Presence>;
+  setOwnPresence(input: SetPresenceInput, options?: SetCallOptions): Promise<Presence>;
   /** POST /v1/user/presence/register: registers interest in external users' presence. */
   registerInterest(userIds: readonly UserIdInput[], options?: CallOptions): Promise<void>;
   /** GET /v3/user/{uid}/presence?local=: one user's presence. */

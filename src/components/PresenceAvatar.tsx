@@ -2,6 +2,7 @@ import { forwardRef, useState, type HTMLAttributes } from 'react';
 import type { UserIdInput } from '../model';
 import { useConnectedData } from './useConnectedData';
 import { PresenceIcon } from './icons';
+import { initialsOf } from './initialsOf';
 import { en, formatLabel } from './labels';
 import { usePresenceUi } from './PresenceUiContext';
 import { usePresenceBadgeState, type PresenceBadgeProps } from './usePresenceBadgeState';
@@ -32,14 +33,7 @@ export interface PresenceAvatarProps
   hideBadge?: boolean;
 }
 
-/** Up to two letters: the first of the first and of the last word ("Ada Lovelace" gives "AL"). */
-export function initialsOf(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  // Array.from splits by code point, so names outside the BMP keep whole characters.
-  const first = (word: string | undefined): string => (word ? (Array.from(word)[0] ?? '') : '');
-  const letters = words.length > 1 ? first(words[0]) + first(words[words.length - 1]) : first(words[0]);
-  return letters.toUpperCase();
-}
+export { initialsOf } from './initialsOf';
 
 /**
  * A person's picture (or initials) with their presence badge at the bottom inline-end corner.

@@ -2,6 +2,7 @@ import { forwardRef, type ForwardedRef, type ReactElement } from 'react';
 import type { UserIdInput } from '../model';
 import { PresenceIcon } from './icons';
 import { useConnectedData } from './useConnectedData';
+import { useCountdownClock } from './useCountdownClock';
 import { usePresenceBadgeState, type PresenceBadgeProps, type PresenceBadgeState } from './usePresenceBadgeState';
 
 /** Props of {@link PresenceBadge}: presentational (`category`) or connected (`userId`). */
@@ -33,6 +34,7 @@ export function renderPresenceBadge(state: PresenceBadgeState, ref?: ForwardedRe
       data-tone={state.tone}
       data-size={state.size}
       data-graph={state.graph}
+      data-stale={state.stale ? '' : undefined}
       // A tooltip for pointers; as the title is not the name, it is also the accessible description.
       title={state.note}
       {...root}
@@ -54,7 +56,9 @@ type Inner = PresenceBadgeProps & { forwardedRef: ForwardedRef<HTMLSpanElement> 
 
 // Plain components (no forwardRef of their own): the public one hands its ref down.
 function UserPresenceBadge({ userId, forwardedRef, ...props }: Inner & { userId: UserIdInput | 'self' }) {
-  return renderPresenceBadge(usePresenceBadgeState({ ...props, ...useConnectedData(userId) }), forwardedRef);
+  const data = useConnectedData(userId);
+  const now = useCountdownClock(data.updateDueAt);
+  return renderPresenceBadge(usePresenceBadgeState({ now, ...props, ...data }), forwardedRef);
 }
 
 function PresenceBadgeView({ forwardedRef, ...props }: Inner) {

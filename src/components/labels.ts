@@ -14,6 +14,11 @@ export interface PresenceBadgeLabels extends Record<PresenceCategory, string> {
   notFound: string;
   /** Time the state was set. Placeholder: `{time}`. */
   since: string;
+  /**
+   * The status shown is the last known one; a newer one cannot be asked for yet (after a reload,
+   * or a 429). Placeholder: `{time}`, minutes and seconds until the next read (`2:14`).
+   */
+  updatingIn: string;
 }
 
 /**
@@ -49,6 +54,7 @@ export const enBadge: PresenceBadgeLabels = /* @__PURE__ */ Object.assign(
     forbidden: 'Status hidden',
     notFound: 'User not found',
     since: 'since {time}',
+    updatingIn: 'last known status, updating in {time}',
   },
 );
 
@@ -82,6 +88,7 @@ export const fr: PresenceLabels = {
   forbidden: 'Statut masqué',
   notFound: 'Utilisateur introuvable',
   since: 'depuis {time}',
+  updatingIn: 'dernier statut connu, mise à jour dans {time}',
   changeStatus: 'Changer de statut',
   externalSees: 'Les contacts externes voient «\u00a0{external}\u00a0»',
   saving: 'Enregistrement du statut…',
@@ -109,6 +116,7 @@ export const de: PresenceLabels = {
   forbidden: 'Status verborgen',
   notFound: 'Benutzer nicht gefunden',
   since: 'seit {time}',
+  updatingIn: 'zuletzt bekannter Status, Aktualisierung in {time}',
   changeStatus: 'Status ändern',
   externalSees: 'Externe Kontakte sehen „{external}“',
   saving: 'Status wird gespeichert …',
@@ -136,6 +144,7 @@ export const ja: PresenceLabels = {
   forbidden: 'ステータスは非公開です',
   notFound: 'ユーザーが見つかりません',
   since: '{time}から',
+  updatingIn: '最後に確認したステータス（{time} 後に更新）',
   changeStatus: 'ステータスを変更',
   externalSees: '外部の連絡先には「{external}」と表示されます',
   saving: 'ステータスを保存中…',
@@ -166,6 +175,12 @@ export function mergeLabels<L extends PresenceBadgeLabels>(base: L, overrides: P
     if (value !== undefined) out[key] = value;
   }
   return out as unknown as L;
+}
+
+/** `m:ss` until `dueAt`, never negative: the wait shown beside a last known status. */
+export function formatWait(dueAt: number, now: number): string {
+  const seconds = Math.max(0, Math.ceil((dueAt - now) / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
 /** Fills `{key}` placeholders; unknown placeholders are left as written. */

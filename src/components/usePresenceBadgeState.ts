@@ -1,15 +1,15 @@
 import { useContext, useState, type HTMLAttributes } from 'react';
 import {
-  getCategoryInfo,
   type CategoryValue,
   type PresenceCategory,
   type PresenceGraphDetails,
   type PresenceTone,
 } from '../model';
+import { describeBadge } from './describeBadge';
 import type { GraphLabels } from './graphPresence';
 import type { IconGlyph } from './icons';
 import { presenceNote } from './presenceNote';
-import { enBadge, formatSince, type PresenceLabels } from './labels';
+import { enBadge, formatSince, formatWait, type PresenceLabels } from './labels';
 import { PresenceUiContext, usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
 import type { PresenceBadgeSize } from './sizes';
 
@@ -71,6 +71,14 @@ export interface PresenceBadgeProps extends Omit<HTMLAttributes<HTMLSpanElement>
    * when out of office is combined with another state; `view` does not apply to it.
    */
   graph?: PresenceGraphDetails | undefined;
+  /**
+   * Marks `category` as the last known status, with the time (ms since 1970) a newer one will be
+   * asked for, as the engine does after a reload or a 429 (`presence.updateDueAt`). The badge then
+   * has `data-stale` and says "last known status, updating in 2:14" in its tooltip and accessible
+   * description. Connected badges fill it in and count down; here pass `now` to count down.
+   * @default undefined (the status is current)
+   */
+  updateDueAt?: number | undefined;
   /** Single Graph strings to replace for this badge. */
   graphLabels?: Partial<GraphLabels> | undefined;
 }
@@ -103,10 +111,13 @@ export interface PresenceBadgeState {
   /** Draw the out-of-office marker on the icon. */
   outOfOfficeMarker?: boolean | undefined;
   /**
-   * The person's own words (Graph's status message, the out-of-office reply while out of office),
-   * for the tooltip and the accessible description. Text only, never HTML.
+   * For the tooltip and the accessible description: "last known status, updating in 2:14" while
+   * the status is not fresh, and the person's own words (Graph's status message, the
+   * out-of-office reply while out of office). Text only, never HTML.
    */
   note?: string | undefined;
+  /** The status is the last known one (`updateDueAt` given). */
+  stale?: boolean | undefined;
 }
 
 /** The badge's behaviour: which glyph, tone and label to show. Markup lives in {@link renderPresenceBadge}. */
@@ -125,6 +136,7 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
     locale: localeProp,
     now,
     graph: graphProp,
+    updateDueAt,
     graphLabels,
     ...root
   } = props;
@@ -135,40 +147,28 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
   const { labels, view } = ui;
   const status = statusProp ?? 'ready';
 
-  let glyph: IconGlyph =
-    status === 'loading' || status === 'error' ? status : status === 'ready' ? 'unknown' : 'hidden';
-  let tone: PresenceTone = 'unknown';
-  let label: string;
-  let category: PresenceCategory | undefined;
-  let dataCategory: string | undefined;
+  const look = describeBadge(status, rawCategory, view, labels);
+  let { glyph, tone, label } = look;
+  const { category, dataCategory } = look;
   let graph: string | undefined;
   let outOfOfficeMarker = false;
-  if (status !== 'ready') {
-    label = labels[status === 'not-found' ? 'notFound' : status];
-  } else {
-    let info = rawCategory === undefined ? undefined : getCategoryInfo(rawCategory);
-    // Unknown values stay unknown in the external view: guessing would show a state never sent.
-    if (info && view === 'external') info = getCategoryInfo(info.externalView);
-    if (info) {
-      glyph = info.glyph;
-      tone = info.tone;
-      category = info.category;
-    }
-    dataCategory = category ?? 'unknown';
-    label = category ? labels[category] : labels.unknown;
+  if (status === 'ready') {
     // Graph states are drawn only where a provider brought Graph support (see `graph` there).
-    const look = graphUi?.describeBadge(graphProp, rawCategory, labels, ui.locale, graphLabels);
-    if (look) {
-      glyph = look.glyph;
-      tone = look.tone;
-      label = look.label;
-      graph = look.pair;
-      outOfOfficeMarker = look.outOfOfficeMarker;
+    const graphLook = graphUi?.describeBadge(graphProp, rawCategory, labels, ui.locale, graphLabels);
+    if (graphLook) {
+      glyph = graphLook.glyph;
+      tone = graphLook.tone;
+      label = graphLook.label;
+      graph = graphLook.pair;
+      outOfOfficeMarker = graphLook.outOfOfficeMarker;
     }
   }
 
   // The note belongs to the data: a failed or loading read shows none.
-  const note = status === 'ready' ? presenceNote(graphProp, now ?? mountedAt) : undefined;
+  const stale = status === 'ready' && updateDueAt !== undefined;
+  const own = status === 'ready' ? presenceNote(graphProp, now ?? mountedAt) : undefined;
+  const wait = stale ? labels.updatingIn.replace('{time}', () => formatWait(updateDueAt, now ?? mountedAt)) : undefined;
+  const note = wait && own ? `${wait} · ${own}` : (wait ?? own);
 
   const since =
     showSince && timestamp !== undefined && category && category !== 'OFFLINE' && category !== 'UNDEFINED'
@@ -192,5 +192,6 @@ export function usePresenceBadgeState(props: PresenceBadgeProps): PresenceBadgeS
     graph,
     outOfOfficeMarker,
     note,
+    stale,
   };
 }

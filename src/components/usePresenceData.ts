@@ -8,6 +8,8 @@ export interface PresenceData {
   category?: CategoryValue | undefined;
   timestamp?: number | undefined;
   status: PresenceStatus;
+  /** Set while the status is the last known one: when a newer one is asked for. */
+  updateDueAt?: number | undefined;
   /** Graph's own state, for a presence from a Graph source. */
   graph?: PresenceGraphDetails | undefined;
 }
@@ -23,6 +25,9 @@ export function usePresenceData(userId: UserIdInput | 'self'): PresenceData {
     const kind = isPresenceApiError(q.error) ? q.error.kind : undefined;
     return { status: kind === 'forbidden' ? 'forbidden' : kind === 'not-found' ? 'not-found' : 'error' };
   }
-  if (q.data) return { status: 'ready', category: q.data.category, timestamp: q.data.timestamp, graph: q.data.graph };
+  if (q.data) {
+    const { category, timestamp, graph, updateDueAt } = q.data;
+    return { status: 'ready', category, timestamp, graph, updateDueAt };
+  }
   return { status: 'loading' };
 }

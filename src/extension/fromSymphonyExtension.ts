@@ -34,6 +34,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+/**
+ * `object[key]`, or undefined when reading it throws: the Extension API's objects come from
+ * another frame's script, and a getter (or a Proxy) there may throw.
+ */
+function read(object: unknown, key: string): unknown {
+  if (!isRecord(object) && typeof object !== 'function') return undefined;
+  try {
+    return (object as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
 /** Canonical form of a locale tag, or undefined when it is not one (`'en_US'` is accepted). */
 function canonicalLocale(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
@@ -53,23 +66,22 @@ function themeOf(name: unknown): ExtensionTheme | undefined {
 }
 
 function systemTheme(): ExtensionTheme {
-  const match = (globalThis as { matchMedia?: (query: string) => { matches: boolean } }).matchMedia;
+  const match = read(globalThis, 'matchMedia');
   try {
-    return typeof match === 'function' && match('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+    return typeof match === 'function' && read(match.call(globalThis, '(prefers-color-scheme: dark)'), 'matches') === true ? 'dark' : 'light';
   } catch {
     return 'light';
   }
 }
 
 function browserLocale(): string | undefined {
-  const nav = (globalThis as { navigator?: { language?: unknown } }).navigator;
-  return canonicalLocale(nav?.language);
+  return canonicalLocale(read(read(globalThis, 'navigator'), 'language'));
 }
 
 /** Calls `hello()` if the API has one; resolves to its answer, or undefined on any failure or timeout. */
 async function callHello(symphony: unknown, timeoutMs: number): Promise<HelloAnswer | undefined> {
-  const remote = isRecord(symphony) ? symphony.remote : undefined;
-  const hello = isRecord(remote) ? remote.hello : undefined;
+  const remote = read(symphony, 'remote');
+  const hello = read(remote, 'hello');
   if (typeof hello !== 'function') return undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
@@ -79,7 +91,10 @@ async function callHello(symphony: unknown, timeoutMs: number): Promise<HelloAns
         timer = setTimeout(() => resolve(undefined), timeoutMs);
       }),
     ]);
-    return isRecord(answer) ? (answer as HelloAnswer) : undefined;
+    if (!isRecord(answer)) return undefined;
+    // Copied out field by field, so no getter of the answer runs after this point.
+    const themeV2 = read(answer, 'themeV2');
+    return { locale: read(answer, 'locale'), themeV2: isRecord(themeV2) ? { name: read(themeV2, 'name'), size: read(themeV2, 'size') } : undefined };
   } catch {
     return undefined;
   } finally {
@@ -103,7 +118,7 @@ async function callHello(symphony: unknown, timeoutMs: number): Promise<HelloAns
  */
 export async function fromSymphonyExtension(options: FromSymphonyExtensionOptions = {}): Promise<SymphonyExtensionContext> {
   const timeoutMs = options.timeoutMs ?? 3000;
-  const symphony = 'symphony' in options ? options.symphony : (globalThis as { SYMPHONY?: unknown }).SYMPHONY;
+  const symphony = 'symphony' in options ? options.symphony : read(globalThis, 'SYMPHONY');
   const fallbackLocale = canonicalLocale(options.fallbackLocale) ?? browserLocale() ?? 'en-US';
   const fallbackTheme = options.fallbackTheme ?? systemTheme();
 

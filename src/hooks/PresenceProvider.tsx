@@ -3,12 +3,19 @@ import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { SymphonyClient } from '../client';
 import { PresenceSync, createBroadcastCoordinator, type PresenceSyncConfig } from '../sync';
 import { PresenceContext, type PresenceDisplayOptions } from './PresenceContext';
-import { attachPresenceSync, getPresenceSync, presenceQueryKey } from './presenceQueries';
+import { attachPresenceSync, getPresenceSync, podListingQueryKey, presenceQueryKey } from './presenceQueries';
 import { usePresenceEngine } from './usePresenceEngine';
 
 export interface PresenceProviderProps extends PresenceDisplayOptions {
-  /** The Symphony client the engine reads and writes through. */
-  client: SymphonyClient;
+  /** The Symphony client the engine reads and writes through (not needed with `engine`). */
+  client?: SymphonyClient | undefined;
+  /**
+   * A running engine to share instead of creating one, such as the one `configurePresence` made
+   * for the custom elements of `presence-widgets/elements` on the same page: React widgets and
+   * elements then read each user once between them. The provider neither starts nor destroys
+   * it, and `client`, `options` and `crossTab` do not apply.
+   */
+  engine?: PresenceSync | undefined;
   /** Polling, budget and backoff settings. @default {} (every default keeps within Symphony's limits) */
   options?: PresenceSyncConfig | undefined;
   /**
@@ -35,18 +42,24 @@ function createEngine(client: SymphonyClient, options: PresenceSyncConfig | unde
  * `QueryClientProvider`, or creates a QueryClient when there is none.
  */
 export function PresenceProvider(props: PresenceProviderProps) {
-  const { client, options, crossTab = true, queryClient: given, children, locale, view, labels } = props;
+  const { client: clientProp, engine: shared, options, crossTab = true, queryClient: given, children, locale, view, labels } = props;
+  const client = shared?.client ?? clientProp;
+  if (!client) throw new TypeError('presence-widgets: PresenceProvider needs a client or an engine');
   const outer = useContext(QueryClientContext);
   const [own] = useState(() => (given || outer ? undefined : new QueryClient()));
   const queryClient = given ?? outer ?? own!;
 
-  const engine = usePresenceEngine(client, () => createEngine(client, options, crossTab));
+  const engine = usePresenceEngine(client, () => createEngine(client, options, crossTab), shared);
 
   useEffect(() => {
     const detach = attachPresenceSync(queryClient, engine);
     const unsubscribe = engine.subscribe((event) => {
       if (event.type === 'presence') {
         queryClient.setQueryData(presenceQueryKey(event.key), event.presence);
+      } else if (event.type === 'listing') {
+        queryClient.setQueryData(podListingQueryKey, event.listing);
+      } else if (event.type === 'listing-error') {
+        void queryClient.refetchQueries({ queryKey: podListingQueryKey, exact: true }, { cancelRefetch: false });
       } else if (event.type === 'error') {
         // Let react-query run the query function, which rethrows the engine's error: that puts
         // the query in its normal error state while keeping the last data.

@@ -1,6 +1,6 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import { toUserId, type Presence, type UserIdInput } from '../model';
-import type { PresenceKey, PresenceSync } from '../sync';
+import type { PodListing, PresenceKey, PresenceSync } from '../sync';
 
 const engines = new WeakMap<QueryClient, PresenceSync>();
 
@@ -42,6 +42,26 @@ function options(key: PresenceKey) {
   });
 }
 
+/** The query key of the pod-wide listing's summary. */
+export const podListingQueryKey = [...ROOT, 'pod-listing'] as const;
+
+function podListingOptions() {
+  return queryOptions({
+    queryKey: podListingQueryKey,
+    queryFn: ({ client, signal }): Promise<PodListing> => {
+      const sync = engines.get(client);
+      if (!sync) return Promise.reject(new Error('presence-widgets: no PresenceProvider is attached to this QueryClient.'));
+      return sync.readPodListing(signal);
+    },
+    // As for users: the engine reads and pushes, react-query never refetches on its own.
+    staleTime: Infinity,
+    retry: false,
+    refetchOnMount: false,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+  });
+}
+
 /**
  * Query keys and options for presence, the same ones the hooks use, so an app can prefetch
  * (`queryClient.prefetchQuery(presenceQueries.user(id))`), invalidate (`presenceQueries.all()`)
@@ -56,4 +76,6 @@ export const presenceQueries = {
   user: (userId: UserIdInput) => options(toUserId(userId)),
   /** By engine key. */
   byKey: (key: PresenceKey) => options(key),
+  /** The pod-wide listing's summary (which users it held); their presence is under `user(id)`. */
+  podListing: () => podListingOptions(),
 };

@@ -67,7 +67,7 @@ function useEngineEntry(sync: PresenceSync | undefined, key: PresenceKey | undef
     (onChange: () => void) =>
       sync && key
         ? sync.subscribe((event) => {
-            if (event.type !== 'request' && event.key === key) onChange();
+            if ((event.type === 'presence' || event.type === 'error') && event.key === key) onChange();
           })
         : noSubscribe(),
     [sync, key],

@@ -18,15 +18,16 @@ export interface UsePresenceOptions<TData = PresenceView> {
   select?: ((presence: PresenceView) => TData) | undefined;
   /**
    * Ask the pod only about its own users (`GET /v3/user/{uid}/presence?local=true`): users of
-   * other companies then read as OFFLINE, with no interest registration and outside the
-   * 5-minute external budget. Refreshed at the internal interval, one request per user.
+   * other companies then read as OFFLINE, with no interest registration. Read by the engine like
+   * any other user (one tab, back-off, Retry-After): the pod's own users at the internal
+   * interval, others at most once per 5 minutes, since no rule exempts local reads from it.
    * @default false
    */
   local?: boolean | undefined;
 }
 
 /** Resolves a hook argument to an engine key, or the validation error to show instead. */
-export function resolveKey(sync: PresenceSync, userId: UserIdInput | null | undefined): PresenceKey | PresenceWidgetsError {
+export function resolveKey(sync: PresenceSync, userId: UserIdInput | null | undefined): 'self' | UserId | PresenceWidgetsError {
   try {
     return sync.keyOf(userId);
   } catch (error) {
@@ -51,17 +52,13 @@ export function usePresence<TData = PresenceView>(
 ): UseQueryResult<TData, Error> {
   const sync = usePresenceSync();
   const { enabled = true, select, local = false } = options;
-  const resolved = useMemo(() => resolveKey(sync, userId), [sync, userId]);
+  const resolved = useMemo(() => {
+    const key = resolveKey(sync, userId);
+    return local && typeof key === 'string' && key !== 'self' ? sync.localKeyOf(key) : key;
+  }, [sync, userId, local]);
   const valid = typeof resolved === 'string';
-  // Local reads of another user skip the engine: they need neither registration nor budget.
-  const localRead = local && valid && resolved !== 'self';
-  useEffect(
-    () => (valid && enabled && !localRead ? sync.retain(resolved) : undefined),
-    [sync, resolved, valid, enabled, localRead],
-  );
-  const base = (
-    localRead ? localQuery(sync, resolved) : valid ? presenceQueries.byKey(resolved) : invalidQuery(resolved, userId)
-  ) as UseQueryOptions<
+  useEffect(() => (valid && enabled ? sync.retain(resolved) : undefined), [sync, resolved, valid, enabled]);
+  const base = (valid ? presenceQueries.byKey(resolved) : invalidQuery(resolved, userId)) as UseQueryOptions<
     Presence,
     Error,
     Presence,
@@ -75,21 +72,6 @@ export function usePresence<TData = PresenceView>(
       return select ? select(view) : (view as unknown as TData);
     },
   });
-}
-
-/** `?local=true` reads, shared by every component showing the user, at the internal interval. */
-function localQuery(sync: PresenceSync, userId: UserId) {
-  const interval = sync.options.internalIntervalMs;
-  return {
-    queryKey: ['presence-widgets', 'presence', 'local', userId] as const,
-    queryFn: ({ signal }: { signal: AbortSignal }): Promise<Presence> =>
-      sync.client.getUserPresence(userId, { local: true, signal }),
-    staleTime: interval,
-    refetchInterval: interval,
-    refetchOnWindowFocus: false,
-    refetchOnReconnect: false,
-    retry: false,
-  };
 }
 
 /** A query that fails at once with the validation error, so the UI shows an error state. */

@@ -3,7 +3,7 @@ import { useEffect, useMemo } from 'react';
 import { tenantOf, type Presence, type UserId, type UserIdInput } from '../model';
 import { usePresenceSync } from './PresenceContext';
 import { presenceQueries } from './presenceQueries';
-import { resolveKey, toView, type PresenceView } from './usePresence';
+import { resolveKey, type PresenceView } from './usePresence';
 
 export interface UsePresencesResult {
   /**
@@ -33,7 +33,20 @@ export interface UsePresencesOptions {
   source?: 'users' | 'pod' | undefined;
 }
 
-const POD_LIST_KEY = ['presence-widgets', 'presence', 'pod-list'] as const;
+/**
+ * One view object per presence object: react-query's structural sharing keeps an unchanged
+ * presence's object across polls, so rows memoised on the view re-render only for the users whose
+ * presence changed, not for the whole roster. Presences are immutable, so the cache can be shared.
+ */
+const VIEWS = new WeakMap<Presence, PresenceView>();
+
+function viewOf(presence: Presence, isExternal: boolean | undefined): PresenceView {
+  const known = VIEWS.get(presence);
+  if (known && known.isExternal === isExternal) return known;
+  const view = { ...presence, isExternal };
+  VIEWS.set(presence, view);
+  return view;
+}
 
 /**
  * Many users at once, for rosters and dashboards. The result is one object, stable while nothing
@@ -58,24 +71,21 @@ export function usePresences(userIds: readonly UserIdInput[], options: UsePresen
   }, [signature, sync]);
 
   const podMode = options.source === 'pod';
-  const list = useQuery({
-    queryKey: POD_LIST_KEY,
-    queryFn: ({ signal }): Promise<Presence[]> => sync.client.listAllPresence({ signal }),
-    enabled: enabled && podMode,
-    staleTime: sync.options.internalIntervalMs,
-    refetchInterval: sync.options.internalIntervalMs,
-    refetchOnWindowFocus: false,
-    refetchOnReconnect: false,
-    retry: false,
-  });
+  useEffect(() => (enabled && podMode ? sync.retainPodListing() : undefined), [sync, enabled, podMode]);
+  const list = useQuery({ ...presenceQueries.podListing(), enabled: enabled && podMode });
   // The listing holds the pod's own users only, so it also tells which tenant is home.
-  const listed = useMemo(() => new Map((list.data ?? []).map((p) => [p.userId, p])), [list.data]);
-  const firstListed = list.data?.[0];
-  const homeTenant = firstListed ? tenantOf(firstListed.userId) : undefined;
+  const listed = useMemo(() => new Set(list.data?.userIds ?? []), [list.data]);
+  const homeTenant = list.data?.homeTenant;
   // Without the listing (no right to call it, or it failed) every user is read one by one.
   const useList = podMode && !(list.isError && !list.data);
-  const fromList = (id: UserId) => useList && homeTenant !== undefined && tenantOf(id) === homeTenant;
+  // Computed once per id list, not per poll: tenantOf parses each id as a BigInt.
+  const listOwned = useMemo(
+    () => new Set(useList && homeTenant !== undefined ? ids.filter((id) => tenantOf(id) === homeTenant) : []),
+    [ids, useList, homeTenant],
+  );
+  const fromList = (id: UserId) => listOwned.has(id);
   const engineIds = useList ? ids.filter((id) => homeTenant !== undefined && !fromList(id)) : ids;
+  const listIds = useList ? ids.filter((id) => fromList(id) && listed.has(id)) : [];
   const engineSignature = engineIds.join(',');
 
   useEffect(() => {
@@ -87,21 +97,26 @@ export function usePresences(userIds: readonly UserIdInput[], options: UsePresen
   }, [sync, engineSignature, enabled]);
 
   return useQueries({
-    queries: engineIds.map((id) => ({ ...presenceQueries.byKey(id), enabled })),
+    queries: [
+      ...engineIds.map((id) => ({ ...presenceQueries.byKey(id), enabled })),
+      // Listed users are kept fresh by the listing; their queries only read what the engine has.
+      ...listIds.map((id) => ({
+        ...presenceQueries.byKey(id),
+        enabled: false,
+        initialData: () => sync.getState(id).presence,
+      })),
+    ],
     combine: (results) => {
       const data = new Map<UserId, PresenceView>();
       const errors = new Map<UserId, Error>();
       let isPending = useList && list.isPending && enabled;
+      const all = [...engineIds, ...listIds];
       results.forEach((result, i) => {
-        const id = engineIds[i]!;
-        if (result.data) data.set(id, toView(sync, id, result.data));
+        const id = all[i]!;
+        if (result.data) data.set(id, viewOf(result.data, sync.getState(id).external));
         if (result.error) errors.set(id, result.error);
-        if (result.isPending && !result.error) isPending = true;
+        if (i < engineIds.length && result.isPending && !result.error) isPending = true;
       });
-      for (const id of ids) {
-        const presence = fromList(id) ? listed.get(id) : undefined;
-        if (presence) data.set(id, { ...presence, isExternal: false });
-      }
       return { data, errors, invalid, isPending };
     },
   });

@@ -1,5 +1,6 @@
 import { parseJsonLossless, parseUserId, tenantOf, type UserId } from '../model';
 import { createMemoryGuardStore } from './createMemoryGuardStore';
+import { createTokenRedactor } from './createTokenRedactor';
 import { crossSiteRefusal, isJsonContentType, normalizeOrigin } from './crossSiteRefusal';
 import type { PresenceGuardStore } from './PresenceGuardStore';
 import { readLimited, TOO_LARGE } from './readLimited';
@@ -154,15 +155,17 @@ interface PodAnswer {
 
 type Failure = { readonly failure: () => Response };
 
+// On every answer: even if a browser were made to render one, it could run nothing and load nothing.
+const LOCKED_DOWN = {
+  'cache-control': 'private, no-store',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox",
+} as const;
+
 function problem(status: number, message: string, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify({ code: status, message }), {
     status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': 'private, no-store',
-      'x-content-type-options': 'nosniff',
-      ...headers,
-    },
+    headers: { 'content-type': 'application/json; charset=utf-8', ...LOCKED_DOWN, ...headers },
   });
 }
 
@@ -242,13 +245,28 @@ function readQuery(params: URLSearchParams, allowed: Readonly<Record<string, Par
   return out;
 }
 
-/** The forms a token may take in text: as is, JSON-escaped and URL-encoded. */
-function tokenForms(token: string): string[] {
-  return [...new Set([token, JSON.stringify(token).slice(1, -1), encodeURIComponent(token)])];
+/** True for `application/json` and `application/*+json` content types. */
+function isJsonType(value: string | null): boolean {
+  const type = (value ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
-function redact(text: string, forms: readonly string[]): string {
-  return forms.reduce((out, form) => (out.includes(form) ? out.split(form).join('[redacted]') : out), text);
+/**
+ * A pod answer the browser does not get as it was (a 5xx, or a body that is not JSON), with what
+ * it held, for the app's logs through `onError`. The token is redacted from `body`.
+ */
+export class PodAnswerError extends Error {
+  readonly status: number;
+  readonly contentType: string | null;
+  /** The first 2 KiB of the body, token redacted. */
+  readonly body: string;
+  constructor(status: number, contentType: string | null, body: string) {
+    super(`The pod answered ${status} (${contentType ?? 'no content type'}); the browser got a generic error`);
+    this.name = 'PodAnswerError';
+    this.status = status;
+    this.contentType = contentType;
+    this.body = body;
+  }
 }
 
 /**
@@ -462,9 +480,12 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
     }
   }
 
-  /** The pod's answer as the browser may see it: safe headers only, token redacted. */
-  function relay(answer: PodAnswer, token: string): Response {
-    const forms = tokenForms(token);
+  /**
+   * The pod's answer as the browser may see it: safe headers only, token redacted, and a 5xx or
+   * non-JSON body replaced by the library's `{code, message}` (what it held goes to `onError`).
+   */
+  function relay(answer: PodAnswer, token: string, route: PresenceProxyRoute): Response {
+    const redactor = createTokenRedactor(token);
     const nominated = new Set(
       (answer.headers.get('connection') ?? '')
         .split(',')
@@ -474,13 +495,23 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
     const headers = new Headers();
     for (const [name, value] of answer.headers) {
       if (!exposed.has(name) || NEVER_RELAYED.has(name) || nominated.has(name) || name.startsWith('proxy-')) continue;
-      if (forms.some((form) => value.includes(form))) continue;
+      if (redactor.appearsIn(value)) continue;
       headers.set(name, value);
     }
-    headers.set('cache-control', 'private, no-store');
-    headers.set('x-content-type-options', 'nosniff');
-    const body = NULL_BODY_STATUSES.has(answer.status) ? null : redact(answer.text, forms);
-    return new Response(body, { status: answer.status, headers });
+    for (const [name, value] of Object.entries(LOCKED_DOWN)) headers.set(name, value);
+    if (NULL_BODY_STATUSES.has(answer.status)) return new Response(null, { status: answer.status, headers });
+    const contentType = answer.headers.get('content-type');
+    // Declared JSON is not enough: a JSON-typed HTML page or stack trace is replaced as well.
+    const json = isJsonType(contentType) && parseJson(answer.text) !== undefined;
+    if (answer.status >= 500 || (!json && answer.text !== '')) {
+      report(new PodAnswerError(answer.status, contentType, redactor.redact(answer.text.slice(0, 2048))), route);
+      // A 2xx that is not JSON is no presence answer: the browser gets a 502 rather than HTML.
+      const status = answer.status >= 400 ? answer.status : 502;
+      const message = status >= 500 ? `The pod failed (HTTP ${answer.status})` : `The pod refused the request (HTTP ${answer.status})`;
+      headers.set('content-type', 'application/json; charset=utf-8');
+      return new Response(JSON.stringify({ code: status, message }), { status, headers });
+    }
+    return new Response(redactor.redact(answer.text), { status: answer.status, headers });
   }
 
   const isFailure = (value: PodAnswer | Failure): value is Failure => 'failure' in value;
@@ -507,7 +538,7 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
     const answer = await callPod({ method: 'GET', path: '/v2/user/presence', query: new URLSearchParams() }, token, request, signal, 'getUser');
     if (isFailure(answer)) return answer;
     // The pod refused the session (401, 429, ...): the browser gets that refusal.
-    if (answer.status < 200 || answer.status > 299) return { failure: () => relay(answer, token) };
+    if (answer.status < 200 || answer.status > 299) return { failure: () => relay(answer, token, 'getUser') };
     const tenant = await learnTenant(sessionKey, answer, 'getUser');
     return tenant ?? { failure: () => problem(502, "Could not tell the session user's company from the pod's answer") };
   }
@@ -567,7 +598,7 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
       }
     }
     if (isFailure(answer)) return answer.failure();
-    return relay(answer, token);
+    return relay(answer, token, 'getUser');
   }
 
   async function register(p: Plan, sessionKey: string, token: string, request: Request): Promise<Response> {
@@ -593,7 +624,7 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
         await store.recordRegistration(sessionKey, p.ids ?? [], t, remaining).catch((error: unknown) => report(error, 'register'));
       }
     }
-    return relay(answer, token);
+    return relay(answer, token, 'register');
   }
 
   async function handle(request: Request): Promise<Response> {
@@ -642,7 +673,7 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
     const answer = await callPod(p, token, request, request.signal, route);
     if (isFailure(answer)) return answer.failure();
     if (route === 'getOwn' || route === 'setOwn') await learnTenant(sessionKey, answer, route);
-    return relay(answer, token);
+    return relay(answer, token, route);
   }
 
   return async (request: Request): Promise<Response> => {

@@ -5,6 +5,7 @@
  */
 export {
   createPresenceProxy,
+  PodAnswerError,
   type PresenceProxyHandler,
   type PresenceProxyOptions,
   type PresenceProxyRoute,

@@ -42,6 +42,22 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   });
 }
 
+// Methods `new Request` throws on (forbidden by the Fetch standard).
+const UNREPRESENTABLE_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+function problem(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ code: status, message }), {
+    status,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'private, no-store',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      ...headers,
+    },
+  });
+}
+
 function toRequest(req: IncomingMessage & { originalUrl?: string | undefined }, signal: AbortSignal): Request {
   // Express strips its mount path from `req.url`; `originalUrl` keeps it. The host is fixed
   // because the proxy reads only the path and query, and the Host header is the client's to choose.
@@ -75,19 +91,28 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
     });
     void (async () => {
       let response: Response;
-      try {
-        response = await handler(toRequest(req, aborter.signal));
-      } catch {
-        response = new Response(JSON.stringify({ code: 500, message: 'Internal error' }), {
-          status: 500,
-          headers: { 'content-type': 'application/json' },
-        });
+      const method = (req.method ?? 'GET').toUpperCase();
+      let request: Request | undefined;
+      if (UNREPRESENTABLE_METHODS.has(method)) {
+        // WHATWG Request refuses these methods; the proxy serves none of them anyway.
+        response = problem(405, 'Method not allowed', { allow: 'GET, POST' });
+      } else {
+        try {
+          request = toRequest(req, aborter.signal);
+        } catch {
+          // A target that is no URL (`//[`) or a header value fetch refuses: the client's fault.
+          request = undefined;
+        }
+        response = request ? await handler(request).catch(() => problem(500, 'Internal error')) : problem(400, 'Bad request');
       }
       const body = Buffer.from(await response.arrayBuffer());
       if (res.destroyed) return;
       res.statusCode = response.status;
       for (const [name, value] of response.headers) res.setHeader(name, value);
       res.setHeader('content-length', body.byteLength);
+      // A body the handler did not read (a 413, a refusal) is not drained: the connection closes
+      // once the answer is out, so an endless upload costs nothing more.
+      if (!req.complete) res.setHeader('connection', 'close');
       res.end(body);
     })().catch(() => {
       if (!res.headersSent) res.statusCode = 500;

@@ -23,8 +23,51 @@ import {
   type UserIdInput,
 } from '../model';
 
-/** `'self'` is the requesting user (GET /v2/user/presence); any other key is a user id. */
-export type PresenceKey = 'self' | UserId;
+/**
+ * `'self'` is the requesting user (GET /v2/user/presence); `local:<id>` a user read with
+ * `?local=true`; any other key is a user id.
+ */
+export type PresenceKey = 'self' | UserId | `local:${UserId}`;
+
+const LOCAL_PREFIX = 'local:';
+/** The key other tabs use to ask the leader for the pod-wide listing. */
+const LISTING_WANT = '#pod-listing';
+
+function isLocalKey(key: PresenceKey): key is `local:${UserId}` {
+  return key.startsWith(LOCAL_PREFIX);
+}
+
+/** The user a key is about; `undefined` for `'self'` (known only once read). */
+function userOfKey(key: PresenceKey): UserId | undefined {
+  if (key === 'self') return undefined;
+  return isLocalKey(key) ? (key.slice(LOCAL_PREFIX.length) as UserId) : key;
+}
+
+/** Keys whose user needs registered interest when external: plain user ids. */
+function isRegistrable(key: PresenceKey): key is UserId {
+  return key !== 'self' && !isLocalKey(key);
+}
+
+/** A key from another tab or from storage, checked; `undefined` for anything else. */
+export function parsePresenceKey(raw: unknown): PresenceKey | undefined {
+  if (raw === 'self') return 'self';
+  if (typeof raw !== 'string') return undefined;
+  if (raw.startsWith(LOCAL_PREFIX)) {
+    const id = parseUserId(raw.slice(LOCAL_PREFIX.length));
+    return id === raw.slice(LOCAL_PREFIX.length) ? `local:${id}` : undefined;
+  }
+  return parseUserId(raw) === raw ? (raw as UserId) : undefined;
+}
+
+/** What the pod-wide listing last told: its users, and so which company is home. */
+export interface PodListing {
+  /** Users the listing held, sorted by id; users it leaves out are inactive. */
+  readonly userIds: readonly UserId[];
+  /** The pod's own tenant, read off the listing (undefined when it was empty). */
+  readonly homeTenant: number | undefined;
+  /** When the listing was asked for. */
+  readonly at: number;
+}
 
 /** Whether the page is shown; hidden pages do not poll. */
 export interface VisibilitySource {
@@ -52,9 +95,11 @@ export interface PresenceSyncConfig extends PresenceSyncOptions {
 export type SyncEvent =
   | { type: 'presence'; key: PresenceKey; presence: Presence }
   | { type: 'error'; key: PresenceKey; error: PresenceApiError }
+  | { type: 'listing'; listing: PodListing }
+  | { type: 'listing-error'; error: PresenceApiError }
   | {
       type: 'request';
-      kind: 'read' | 'register' | 'set';
+      kind: 'read' | 'register' | 'set' | 'list';
       at: number;
       key?: PresenceKey | undefined;
       ids?: readonly UserId[] | undefined;
@@ -123,6 +168,8 @@ const documentVisibility: VisibilitySource = {
 };
 
 const WANT_REFRESH_MS = 30_000;
+/** The largest page the pod-wide listing takes (spec: limit 1..5000). */
+const LIST_PAGE_LIMIT = 5000;
 /** Marks the engine's own request timeout apart from other aborts. */
 const TIMED_OUT = new Error('presence read timed out');
 const SET_ATTEMPTS = 3;
@@ -181,6 +228,17 @@ export class PresenceSync {
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private registrationRetryAt = 0;
   private registrationFailures = 0;
+
+  // The pod-wide listing (usePresences source 'pod'), read at the internal interval
+  private listingRefs = 0;
+  private listing: PodListing | undefined;
+  private listingError: PresenceApiError | undefined;
+  private listingTimer: ReturnType<typeof setTimeout> | undefined;
+  private listingInflight = false;
+  private listingLastAt: number | undefined;
+  private listingRetryAt = 0;
+  private listingFailures = 0;
+  private readonly listingWaiters = new Set<{ resolve: (l: PodListing) => void; reject: (e: unknown) => void }>();
 
   // Batched reads (sources with getUsersPresence)
   private readonly batchQueue = new Map<UserId, Waiter[]>();
@@ -270,7 +328,7 @@ export class PresenceSync {
    * Normalises a key: `'self'` or a validated user id (through the client's `toKey` when it has
    * one, e.g. Graph GUIDs). Throws `InvalidUserIdError` (or the client's own id error).
    */
-  keyOf(userId?: UserIdInput | 'self' | null): PresenceKey {
+  keyOf(userId?: UserIdInput | 'self' | null): 'self' | UserId {
     if (userId === undefined || userId === null || userId === 'self') return 'self';
     return this.client.toKey ? this.client.toKey(userId) : toUserId(userId);
   }
@@ -285,7 +343,7 @@ export class PresenceSync {
     entry.lastUsedAt = this.now();
     if (entry.refs === 1) {
       this.announceWants();
-      if (key !== 'self' && this.externalGuess(key) === true && this.coordinator.isLeader()) this.wantRegistration(key);
+      if (isRegistrable(key) && this.externalGuess(key) === true && this.coordinator.isLeader()) this.wantRegistration(key);
       this.schedule(entry);
     }
     let released = false;
@@ -355,6 +413,49 @@ export class PresenceSync {
     };
   }
 
+  /** The key for reading a user with `?local=true` (only the pod's own users; others read OFFLINE). */
+  localKeyOf(userId: UserIdInput): PresenceKey {
+    return `local:${toUserId(userId)}`;
+  }
+
+  /**
+   * Keeps the pod-wide listing (`GET /v2/users/presence`, pages of 5,000) read at the internal
+   * interval, in one tab for all, with the same back-off and Retry-After as every read. Every
+   * listed user's presence lands in the engine as if read one by one. Returns the release.
+   */
+  retainPodListing(): () => void {
+    this.listingRefs += 1;
+    if (this.listingRefs === 1) this.announceWants();
+    this.scheduleListing();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.listingRefs -= 1;
+      if (this.listingRefs === 0) this.announceWants();
+      this.scheduleListing();
+    };
+  }
+
+  /** The last listing, or its error, without side effects. */
+  getPodListing(): { listing: PodListing | undefined; error: PresenceApiError | undefined } {
+    return { listing: this.listing, error: this.listingError };
+  }
+
+  /** The listing for a query function: the known one at once, or the first one to arrive. */
+  readPodListing(signal?: AbortSignal): Promise<PodListing> {
+    if (this.listingError) return Promise.reject(this.listingError);
+    if (this.listing) return Promise.resolve(this.listing);
+    return new Promise<PodListing>((resolve, reject) => {
+      const waiter = { resolve, reject };
+      this.listingWaiters.add(waiter);
+      signal?.addEventListener('abort', () => {
+        this.listingWaiters.delete(waiter);
+        reject(new PresenceApiError({ kind: 'aborted', status: 0, endpoint: 'GET /v2/users/presence' }));
+      });
+    });
+  }
+
   /** True or false once the requesting user's tenant is known; `undefined` before. */
   isExternal(userId: UserIdInput): boolean | undefined {
     return this.externalGuess(toUserId(userId));
@@ -373,7 +474,7 @@ export class PresenceSync {
     entry.error = undefined;
     entry.reregistered = false;
     // A 403 may have come from a lapsed or lost registration: register afresh before reading.
-    if (key !== 'self' && this.externalGuess(key) === true) this.registeredAt.delete(key);
+    if (isRegistrable(key) && this.externalGuess(key) === true) this.registeredAt.delete(key);
     this.schedule(entry);
   }
 
@@ -405,7 +506,7 @@ export class PresenceSync {
       if (e.refs > 0) retained += 1;
       if (e.timer) timers += 1;
     }
-    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.wantRefreshTimer, this.sweepTimer, this.batchTimer]) {
+    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.wantRefreshTimer, this.sweepTimer, this.batchTimer, this.listingTimer]) {
       if (t) timers += 1;
     }
     return {
@@ -434,9 +535,13 @@ export class PresenceSync {
       clearTimeout(this.persistTimer);
       this.persistNow();
     }
-    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.sweepTimer, this.batchTimer]) {
+    for (const t of [this.registrationTimer, this.renewTimer, this.wantTimer, this.sweepTimer, this.batchTimer, this.listingTimer]) {
       if (t) clearTimeout(t);
     }
+    this.listingTimer = undefined;
+    const listingAborted = new PresenceApiError({ kind: 'aborted', status: 0, endpoint: 'GET /v2/users/presence' });
+    for (const w of [...this.listingWaiters]) w.reject(listingAborted);
+    this.listingWaiters.clear();
     if (this.wantRefreshTimer) clearInterval(this.wantRefreshTimer);
     this.registrationTimer = this.renewTimer = this.wantTimer = this.sweepTimer = this.wantRefreshTimer = undefined;
     this.batchTimer = undefined;
@@ -476,11 +581,13 @@ export class PresenceSync {
     return entry;
   }
 
-  private externalGuess(key: UserId): boolean | undefined {
+  private externalGuess(key: PresenceKey): boolean | undefined {
+    const id = userOfKey(key);
+    if (id === undefined) return false;
     if (this.client.capabilities?.externalLimits === false) return false;
-    if (this.options.isExternal) return this.options.isExternal(key);
+    if (this.options.isExternal) return this.options.isExternal(id);
     if (this.selfTenant === undefined) return undefined;
-    return tenantOf(key) !== this.selfTenant;
+    return tenantOf(id) !== this.selfTenant;
   }
 
   private remoteVisibleKeys(): Set<string> {
@@ -525,9 +632,13 @@ export class PresenceSync {
     if (!this.started) return;
     for (const id of this.pendingRegistration) this.wantRegistration(id);
     const remote = this.remoteVisibleKeys();
-    for (const key of remote) if (key === 'self' || parseUserId(key) === key) this.entry(key as PresenceKey);
+    for (const raw of remote) {
+      const key = parsePresenceKey(raw);
+      if (key) this.entry(key);
+    }
     for (const e of this.entries.values()) this.schedule(e, remote);
     this.scheduleRenewal();
+    this.scheduleListing(remote);
   }
 
   private poll(entry: Entry): void {
@@ -535,11 +646,14 @@ export class PresenceSync {
     const run = async () => {
       let external = false;
       let session: string | undefined;
-      if (entry.key !== 'self') {
-        external = await this.resolveExternal(entry.key);
+      const id = userOfKey(entry.key);
+      if (id !== undefined) {
+        external = await this.resolveExternal(id);
         // A renewed token is a new session that registered nothing: find out before reading.
         session = await this.checkSession();
-        if (external) await this.ensureRegistered(entry.key);
+        // Local reads answer OFFLINE for other companies without interest (SYM-GUP-4), but no
+        // seed exempts them from the 5-minute limit, so they keep the external gap.
+        if (external && isRegistrable(entry.key)) await this.ensureRegistered(id);
       }
       const now = this.now();
       // The budget is checked again after the awaits: another tab may have read meanwhile.
@@ -554,11 +668,13 @@ export class PresenceSync {
       let sent = true;
       try {
         const presence = await this.withTimeout((signal) =>
-          entry.key === 'self'
+          id === undefined
             ? this.client.getOwnPresence({ signal })
-            : this.client.getUsersPresence
-              ? this.batchRead(entry.key)
-              : this.client.getUserPresence(entry.key, { signal, session: external ? session : undefined }),
+            : isLocalKey(entry.key)
+              ? this.client.getUserPresence(id, { signal, local: true })
+              : this.client.getUsersPresence
+                ? this.batchRead(id)
+                : this.client.getUserPresence(id, { signal, session: external ? session : undefined }),
         );
         this.acceptRead(entry, presence, writeSeqAtStart, now);
       } catch (error) {
@@ -722,7 +838,7 @@ export class PresenceSync {
     if (
       error.kind === 'forbidden' &&
       !entry.reregistered &&
-      entry.key !== 'self' &&
+      isRegistrable(entry.key) &&
       this.externalGuess(entry.key) === true
     ) {
       // A lost or lapsed registration also reads 403: register afresh and read once more when
@@ -737,12 +853,15 @@ export class PresenceSync {
       this.persistence?.clear();
     }
     entry.failures += 1;
-    if (error.kind === 'rate-limited' && entry.presence) {
-      // Another app on the same session spent the budget: the last known status stays on screen
-      // with when it will be updated. That is not an error.
+    if (error.kind === 'rate-limited' && (entry.presence || entry.failures === 1)) {
+      // Another app on the same session spent the budget. That is not an error: the last known
+      // status stays on screen with when it will be updated; with none yet, the badge keeps
+      // loading until the pod allows a read. Only a second 429 in a row is shown as one.
       const backoff = backoffDelay(entry.failures, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
       entry.retryAt = now + Math.max(error.retryAfterMs ?? backoff, 1000);
-      this.store(entry, { ...entry.presence, updateDueAt: Math.max(entry.retryAt, this.nextDue(entry)) }, false);
+      if (entry.presence) {
+        this.store(entry, { ...entry.presence, updateDueAt: Math.max(entry.retryAt, this.nextDue(entry)) }, false);
+      }
       return;
     }
     if (error.kind === 'forbidden' || error.kind === 'not-found') {
@@ -1028,6 +1147,7 @@ export class PresenceSync {
   private localWantedKeys(): string[] {
     const keys: string[] = [];
     for (const e of this.entries.values()) if (e.refs > 0 || e.waiters.size > 0) keys.push(e.key);
+    if (this.listingRefs > 0) keys.push(LISTING_WANT);
     return keys;
   }
 
@@ -1060,7 +1180,7 @@ export class PresenceSync {
       this.wantTimer = undefined;
       for (const id of this.pendingRegistration) this.wantRegistration(id);
       for (const e of this.entries.values()) {
-        if (e.key !== 'self' && (e.refs > 0 || e.waiters.size > 0) && this.externalGuess(e.key) === true) {
+        if (isRegistrable(e.key) && (e.refs > 0 || e.waiters.size > 0) && this.externalGuess(e.key) === true) {
           this.wantRegistration(e.key);
         }
       }
@@ -1085,12 +1205,14 @@ export class PresenceSync {
         this.remoteWants.set(message.tab, { keys: new Set(message.keys), visible: message.visible, at: this.now() });
         this.expireRemoteWants();
         if (leader) {
-          for (const key of message.keys) {
-            if (key !== 'self' && parseUserId(key) !== key) continue;
-            const entry = this.entry(key as PresenceKey);
-            if (entry.presence) this.coordinator.post({ t: 'presence', key: entry.key, presence: entry.presence });
-            if (key !== 'self' && this.externalGuess(key as UserId) === true) this.wantRegistration(key as UserId);
+          for (const raw of message.keys) {
+            const key = parsePresenceKey(raw);
+            if (!key) continue;
+            const entry = this.entry(key);
+            if (entry.presence) this.coordinator.post({ t: 'presence', key: entry.key, presence: entry.presence, at: entry.seenAt });
+            if (isRegistrable(key) && this.externalGuess(key) === true) this.wantRegistration(key);
           }
+          if (message.keys.includes(LISTING_WANT) && this.listing) this.postListing(this.listing);
           this.rescheduleAll();
         }
         break;
@@ -1100,8 +1222,8 @@ export class PresenceSync {
         if (leader) this.rescheduleAll();
         break;
       case 'read': {
-        const key = message.key as PresenceKey;
-        if (key !== 'self' && parseUserId(key) !== key) return;
+        const key = parsePresenceKey(message.key);
+        if (!key) return;
         const entry = this.entry(key);
         entry.lastReadAt = Math.max(entry.lastReadAt ?? 0, message.at);
         break;
@@ -1119,6 +1241,11 @@ export class PresenceSync {
         break;
       case 'presence':
         this.acceptShared(message.key, message.presence, message.at);
+        break;
+      case 'listing':
+        if (!leader && Array.isArray(message.presences) && typeof message.at === 'number') {
+          this.applyListing(message.presences, message.at, false);
+        }
         break;
       case 'error': {
         const entry = this.entries.get(message.key as PresenceKey);
@@ -1144,7 +1271,7 @@ export class PresenceSync {
   }
 
   private acceptShared(rawKey: string, presence: Presence, at: number | undefined): void {
-    const key = rawKey === 'self' ? 'self' : parseUserId(rawKey);
+    const key = parsePresenceKey(rawKey);
     if (!key || !presence || typeof presence.category !== 'string') return;
     const id = parseUserId(presence.userId);
     if (!id) return;
@@ -1167,7 +1294,7 @@ export class PresenceSync {
         presence: e.presence,
         lastReadAt: e.lastReadAt,
         seenAt: e.seenAt,
-        registeredAt: e.key !== 'self' ? this.registeredAt.get(e.key) : undefined,
+        registeredAt: isRegistrable(e.key) ? this.registeredAt.get(e.key) : undefined,
         registeredSession: this.registeredSession,
       });
     }
@@ -1177,6 +1304,89 @@ export class PresenceSync {
   private expireRemoteWants(): void {
     const cutoff = this.now() - WANT_REFRESH_MS * 3;
     for (const [tab, want] of this.remoteWants) if (want.at < cutoff) this.remoteWants.delete(tab);
+  }
+
+  // ---------------------------------------------------------------- the pod-wide listing
+
+  private listingActive(remote = this.remoteVisibleKeys()): boolean {
+    return (this.listingRefs > 0 && this.visible) || this.listingWaiters.size > 0 || remote.has(LISTING_WANT);
+  }
+
+  private scheduleListing(remote?: Set<string>): void {
+    if (this.listingTimer) clearTimeout(this.listingTimer);
+    this.listingTimer = undefined;
+    if (!this.started || this.destroyed || this.listingInflight || !this.coordinator.isLeader()) return;
+    if (!this.listingActive(remote)) return;
+    const due = Math.max(
+      this.listingLastAt === undefined ? 0 : this.listingLastAt + this.options.internalIntervalMs,
+      this.listingRetryAt,
+    );
+    this.listingTimer = setTimeout(() => {
+      this.listingTimer = undefined;
+      void this.pollListing();
+    }, Math.max(0, due - this.now()));
+  }
+
+  private async pollListing(): Promise<void> {
+    if (this.listingInflight || this.destroyed) return;
+    this.listingInflight = true;
+    const at = this.now();
+    this.listingLastAt = at;
+    this.emit({ type: 'request', kind: 'list', at });
+    try {
+      const presences = await this.withTimeout((signal) => this.client.listAllPresence({ limit: LIST_PAGE_LIMIT, signal }));
+      if (this.destroyed) return;
+      this.listingFailures = 0;
+      this.listingRetryAt = 0;
+      this.applyListing(presences, at, true);
+    } catch (raw) {
+      const error = toApiError(raw, 'GET /v2/users/presence');
+      if (error.kind === 'aborted' || this.destroyed) return;
+      this.listingFailures += 1;
+      const backoff = backoffDelay(this.listingFailures, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
+      this.listingRetryAt = this.now() + (error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, 1000) : backoff);
+      this.listingError = error;
+      for (const w of [...this.listingWaiters]) w.reject(error);
+      this.listingWaiters.clear();
+      this.emit({ type: 'listing-error', error });
+    } finally {
+      this.listingInflight = false;
+      this.scheduleListing();
+    }
+  }
+
+  /** Takes a listing asked for at `at`: each user's presence as if read one by one, then the summary. */
+  private applyListing(presences: readonly Presence[], at: number, share: boolean): void {
+    const ids: UserId[] = [];
+    const clean: Presence[] = [];
+    for (const raw of presences) {
+      const id = parseUserId(raw?.userId);
+      if (!id || typeof raw.category !== 'string') continue;
+      const presence = makePresence(id, raw.category, typeof raw.timestamp === 'number' ? raw.timestamp : undefined);
+      ids.push(id);
+      clean.push(presence);
+      const entry = this.entry(id);
+      const hadError = entry.error !== undefined;
+      if (isLaterAnswer(entry.seenAt, at)) this.clearFault(entry);
+      this.accept(entry, presence, at, hadError, false);
+    }
+    const first = ids[0];
+    this.listing = { userIds: ids, homeTenant: first === undefined ? undefined : tenantOf(first), at };
+    this.listingError = undefined;
+    for (const w of [...this.listingWaiters]) w.resolve(this.listing);
+    this.listingWaiters.clear();
+    this.emit({ type: 'listing', listing: this.listing });
+    if (share) this.postListing(this.listing, clean);
+  }
+
+  private postListing(listing: PodListing, presences?: Presence[]): void {
+    const out =
+      presences ??
+      listing.userIds.flatMap((id) => {
+        const p = this.entries.get(id)?.presence;
+        return p ? [p] : [];
+      });
+    this.coordinator.post({ t: 'listing', at: listing.at, homeTenant: listing.homeTenant, presences: out });
   }
 
   // ---------------------------------------------------------------- sessions and reloads
@@ -1200,7 +1410,7 @@ export class PresenceSync {
       if (this.coordinator.isLeader()) {
         const remote = this.remoteVisibleKeys();
         for (const e of this.entries.values()) {
-          if (e.key !== 'self' && this.externalGuess(e.key) === true && (e.refs > 0 || remote.has(e.key) || e.waiters.size > 0)) {
+          if (isRegistrable(e.key) && this.externalGuess(e.key) === true && (e.refs > 0 || remote.has(e.key) || e.waiters.size > 0)) {
             this.wantRegistration(e.key);
           }
         }
@@ -1223,7 +1433,7 @@ export class PresenceSync {
   private restore(kept: readonly PersistedEntry[]): void {
     const touched: Entry[] = [];
     for (const item of kept) {
-      const key = item.key === 'self' ? 'self' : parseUserId(item.key);
+      const key = parsePresenceKey(item.key);
       if (!key) continue;
       const entry = this.entry(key);
       if (item.lastReadAt !== undefined) entry.lastReadAt = Math.max(entry.lastReadAt ?? 0, item.lastReadAt);

@@ -1,5 +1,6 @@
-export { PresenceSync } from './PresenceSync';
+export { PresenceSync, parsePresenceKey } from './PresenceSync';
 export type {
+  PodListing,
   PresenceEntryState,
   PresenceKey,
   PresenceSyncConfig,
@@ -22,5 +23,7 @@ export {
 } from './TabCoordinator';
 export type { BroadcastCoordinatorOptions, MemoryTab, TabCoordinator } from './TabCoordinator';
 export type { SyncMessage } from './messages';
+export { createSessionStoragePersistence } from './persistence';
+export type { PersistedEntry, PresencePersistence } from './persistence';
 export { graphRenewIntervalMs, keepGraphPresence } from './GraphPresenceSession';
 export type { GraphPresenceSession, GraphSessionState, KeepGraphPresenceOptions } from './GraphPresenceSession';

@@ -16,6 +16,8 @@ export type SyncMessage =
    * (`at`: when it was confirmed). Answers are ordered by `at`, never by their timestamps.
    */
   | { t: 'presence'; key: string; presence: Presence; at?: number | undefined }
+  /** The pod-wide listing the leader read at `at`: one message for all its users. */
+  | { t: 'listing'; at: number; homeTenant?: number | undefined; presences: Presence[] }
   /** A read failed; followers show the same state. */
   | { t: 'error'; key: string; error: ErrorSummary }
   /** A new tab asks for what the others know. */

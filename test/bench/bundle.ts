@@ -1,13 +1,15 @@
 /**
  * Bundle figures: each case is a one-line entry module built with Vite (rolldown, production
- * mode, minified, library mode, nothing written to disk), with react, react-dom, the JSX runtime
- * and @tanstack/react-query external as an app would share them. Sizes are of the minified JS,
- * gzipped with zlib level 9. Our stylesheet is counted apart (Fluent's styles are in its JS).
+ * mode, library mode, nothing written to disk), with react, react-dom, the JSX runtime and
+ * @tanstack/react-query external as an app would share them, then minified in full (Vite's library
+ * mode keeps whitespace; an app's production build does not). Sizes are of that JS, and of the
+ * minified CSS the entry imports, each gzipped with zlib level 9.
  */
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { build, type Plugin, type Rolldown } from 'vite';
+import { build, minifySync, type Plugin, type Rolldown } from 'vite';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SRC = `${ROOT}src`;
@@ -28,14 +30,18 @@ export interface BundleSize {
   imports: string;
   minBytes: number;
   gzipBytes: number;
-  /** Minified CSS the case pulls in, gzipped (ours: the whole stylesheet). */
+  /** Minified CSS the case imports, gzipped. */
   cssGzipBytes: number;
+  /** Minified CSS the case imports, bytes. */
+  cssMinBytes: number;
   /** Source modules in the bundle with their size before minification, largest first. */
   modules: Array<{ module: string; renderedBytes: number }>;
 }
 
 export interface BundleResult {
   cases: BundleSize[];
+  /** Our stylesheets, each built alone: all of styles.css, and what each component needs. */
+  stylesheets: BundleSize[];
   /** The badge's parts built alone, to show what pulls its weight (parts that failed to build are left out). */
   badgeParts: BundleSize[];
   /** Our whole stylesheet, minified and gzipped (apps import it once, beside the JS). */
@@ -43,14 +49,34 @@ export interface BundleResult {
 }
 
 const fromSrc = (path: string) => JSON.stringify(`${SRC}/${path}`);
+const css = (...parts: string[]) => parts.map((p) => `import ${fromSrc(`components/styles/${p}.css`)};`).join('\n');
+
+/**
+ * What `presence-widgets/styles.css` holds: every stylesheet src/index.ts imports (the build
+ * gathers them into dist/presence-widgets.css).
+ */
+const stylesCss = () =>
+  [...readFileSync(`${SRC}/index.ts`, 'utf8').matchAll(/^import '\.\/([^']+\.css)';$/gm)].map((m) => `import ${fromSrc(m[1]!)};`).join('\n');
+
+/** The README's Quick start: provider, badge, picker and usePresence on a Symphony client. */
+export const QUICK_START_IMPORTS = 'createSymphonyClient, PresenceProvider, PresenceBadge, StatusPicker, usePresence';
+
+/** A module of the Microsoft Graph support, which Symphony-only bundles must not carry. */
+export const isGraphModule = (module: string) => /graph/i.test(module);
 
 /** The cases compared in the report. */
 export const BUNDLE_CASES: readonly BundleCase[] = [
   {
     id: 'ours-badge',
-    label: 'ours: PresenceBadge',
-    imports: "import { PresenceBadge } from 'presence-widgets'",
-    code: `export { PresenceBadge } from ${fromSrc('index.ts')};`,
+    label: 'ours: PresenceBadge + the CSS it needs',
+    imports: "import { PresenceBadge } from 'presence-widgets' + styles/base.css + styles/badge.css",
+    code: `${css('base', 'badge')}\nexport { PresenceBadge } from ${fromSrc('index.ts')};`,
+  },
+  {
+    id: 'ours-quick-start',
+    label: 'ours: Quick start (README)',
+    imports: `${QUICK_START_IMPORTS} + styles.css`,
+    code: `${stylesCss()}\nexport { ${QUICK_START_IMPORTS} } from ${fromSrc('index.ts')};`,
   },
   {
     id: 'ours-hooks',
@@ -63,6 +89,23 @@ export const BUNDLE_CASES: readonly BundleCase[] = [
     label: 'ours: badge + picker + hooks',
     imports: 'PresenceBadge, StatusPicker, PresenceProvider, usePresence, usePresences, useSetPresence',
     code: `export { PresenceBadge, StatusPicker, PresenceProvider, usePresence, usePresences, useSetPresence } from ${fromSrc('index.ts')};`,
+  },
+  {
+    // Custom elements carry the engine themselves (no React, no react-query to share with an app).
+    id: 'ours-element-badge',
+    label: 'ours: <presence-badge> element + engine',
+    imports: 'PresenceBadgeElement, configurePresence (presence-widgets/elements, badge only)',
+    code: [
+      `import { PresenceBadgeElement } from ${fromSrc('elements/PresenceBadgeElement.ts')};`,
+      `export { configurePresence } from ${fromSrc('elements/configurePresence.ts')};`,
+      `customElements.define('presence-badge', PresenceBadgeElement);`,
+    ].join('\n'),
+  },
+  {
+    id: 'ours-elements',
+    label: 'ours: all custom elements + engine',
+    imports: "import 'presence-widgets/elements' (badge, avatar, status picker)",
+    code: `export * from ${fromSrc('elements/index.ts')};`,
   },
   {
     id: 'fluent-badge',
@@ -129,6 +172,15 @@ export const BADGE_PARTS: readonly BundleCase[] = [
   },
 ];
 
+/** Our stylesheets: all of them, and what each component needs (base.css first, always). */
+export const STYLESHEETS: readonly BundleCase[] = [
+  { id: 'css-all', label: 'every component', imports: 'styles.css', code: stylesCss() },
+  { id: 'css-badge', label: 'PresenceBadge', imports: 'styles/base.css + styles/badge.css', code: css('base', 'badge') },
+  { id: 'css-avatar', label: 'PresenceAvatar', imports: 'styles/base.css + styles/avatar.css', code: css('base', 'avatar') },
+  { id: 'css-picker', label: 'StatusPicker', imports: 'styles/base.css + styles/picker.css', code: css('base', 'picker') },
+  { id: 'css-base', label: 'shared base alone', imports: 'styles/base.css', code: css('base') },
+];
+
 function entryPlugin(code: string): Plugin {
   return {
     name: 'presence-bench-entry',
@@ -165,17 +217,22 @@ export async function measureCase(c: BundleCase): Promise<BundleSize> {
   let minBytes = 0;
   let gzipBytes = 0;
   let cssGzipBytes = 0;
+  let cssMinBytes = 0;
   const modules = new Map<string, number>();
   for (const { output } of outputs) {
     for (const file of output) {
       if (file.type === 'chunk') {
-        minBytes += Buffer.byteLength(file.code);
-        gzipBytes += gzip(file.code);
+        const code = minifySync(file.fileName, file.code, { compress: true, mangle: true }).code;
+        minBytes += Buffer.byteLength(code);
+        gzipBytes += gzip(code);
         for (const [id, info] of Object.entries(file.modules)) {
           if (info.renderedLength > 0 && !id.startsWith('\0')) modules.set(id.replace(ROOT, '').replace(/^.*node_modules\//, ''), info.renderedLength);
         }
       } else if (file.fileName.endsWith('.css')) {
-        cssGzipBytes += gzip(file.source);
+        // Vite leaves a marker comment in library CSS; an app's build drops it.
+        const text = (typeof file.source === 'string' ? file.source : Buffer.from(file.source).toString('utf8')).replace(/\/\*\$vite\$:\d+\*\/\s*$/, '');
+        cssMinBytes += Buffer.byteLength(text);
+        cssGzipBytes += gzip(text);
       }
     }
   }
@@ -186,6 +243,7 @@ export async function measureCase(c: BundleCase): Promise<BundleSize> {
     minBytes,
     gzipBytes,
     cssGzipBytes,
+    cssMinBytes,
     modules: [...modules].map(([module, renderedBytes]) => ({ module, renderedBytes })).sort((a, b) => b.renderedBytes - a.renderedBytes),
   };
 }
@@ -203,11 +261,7 @@ export async function measureBundles(): Promise<BundleResult> {
       // Reported by its absence from the table.
     }
   }
-  const css = await measureCase({
-    id: 'stylesheet',
-    label: 'stylesheet',
-    imports: 'presence-widgets/styles.css',
-    code: `import ${fromSrc('components/presence-widgets.css')};`,
-  });
-  return { cases, badgeParts, stylesheetGzipBytes: css.cssGzipBytes };
+  const stylesheets: BundleSize[] = [];
+  for (const c of STYLESHEETS) stylesheets.push(await measureCase(c));
+  return { cases, badgeParts, stylesheets, stylesheetGzipBytes: stylesheets[0]?.cssGzipBytes };
 }

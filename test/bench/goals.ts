@@ -3,15 +3,16 @@
  * peer's figure, their ratio and a plain sentence when the goal is not met, so the report can say
  * why without anyone reading the JSON.
  */
-import type { BundleResult, BundleSize } from './bundle';
+import { isGraphModule, type BundleResult, type BundleSize } from './bundle';
 import type { LocalityResult } from './node/locality';
 import type { LongSessionResult, SessionSnapshot } from './node/longSession';
 import type { NetworkResult } from './node/network';
 import type { RenderResult } from './renderBench';
+import type { RosterResult } from './rosterBench';
 import { ratio } from './stats';
 
 export interface GoalCheck {
-  section: 'bundle' | 'render' | 'locality' | 'network' | 'long session';
+  section: 'bundle' | 'render' | 'roster' | 'locality' | 'network' | 'long session';
   goal: string;
   /** Our figure, in `unit`. */
   value: number;
@@ -43,36 +44,61 @@ function heaviestModules(badge: BundleSize): string {
     .join(', ');
 }
 
+/** The badge's headline budget: its JS and the CSS it needs, each gzipped, together. */
+export const BADGE_WITH_CSS_BUDGET = 2.5 * KIB;
+
+/** A badge's bytes with its CSS: each file gzipped alone (they are served apart), then summed. */
+export const withCss = (b: BundleSize) => b.gzipBytes + b.cssGzipBytes;
+
 export function bundleGoals(result: BundleResult): GoalCheck[] {
   const badge = size(result, 'ours-badge');
+  const quick = size(result, 'ours-quick-start');
   const fluent = size(result, 'fluent-badge');
-  const overBy = badge.gzipBytes - 2 * KIB;
+  const bare = size(result, 'bare-badge');
+  const total = withCss(badge);
+  const overBy = total - BADGE_WITH_CSS_BUDGET;
+  const graph = quick.modules.filter((m) => isGraphModule(m.module));
+  const cssParts = result.stylesheets.find((c) => c.id === 'css-base');
   return [
     {
       section: 'bundle',
-      goal: 'PresenceBadge <= 2 KiB gzip',
-      value: badge.gzipBytes,
+      goal: 'PresenceBadge with the CSS it needs (base.css + badge.css) <= 2.5 KiB gzip',
+      value: total,
       unit: 'B gzip',
-      reference: { name: 'budget', value: 2 * KIB },
-      ratio: ratio(badge.gzipBytes, 2 * KIB),
-      met: badge.gzipBytes <= 2 * KIB,
+      reference: { name: 'budget', value: BADGE_WITH_CSS_BUDGET },
+      ratio: ratio(total, BADGE_WITH_CSS_BUDGET),
+      met: overBy <= 0,
       note:
-        overBy > 0
-          ? `over by ${overBy} B; its largest modules (before minification): ${heaviestModules(badge)}; see "What the badge weighs"`
-          : undefined,
+        `${badge.gzipBytes} B JS + ${badge.cssGzipBytes} B CSS` +
+        (overBy > 0
+          ? `; over by ${overBy} B. The floor (bare span + SVG, colours inline) is ${bare.gzipBytes} B. ` +
+            `The CSS is the themes (light, dark, and both again as explicit data-pw-theme blocks, ${cssParts ? `base.css alone ${cssParts.cssGzipBytes} B` : 'in base.css'}), ` +
+            `the six tones, the icon's strokes, forced colours and reduced motion; the JS's largest modules (before minification) are ${heaviestModules(badge)}; see "Where the bytes go"`
+          : ''),
     },
     {
       section: 'bundle',
-      goal: 'PresenceBadge <= 1/10 of Fluent PresenceBadge + provider',
-      value: badge.gzipBytes,
+      goal: 'PresenceBadge with its CSS <= 1/10 of Fluent PresenceBadge + provider',
+      value: total,
       unit: 'B gzip',
       reference: { name: 'Fluent', value: fluent.gzipBytes },
-      ratio: ratio(badge.gzipBytes, fluent.gzipBytes),
-      met: badge.gzipBytes * 10 <= fluent.gzipBytes,
-      note: `a tenth of Fluent is ${Math.floor(fluent.gzipBytes / 10)} B${fluent.gzipBytes / 10 < 2 * KIB ? ', tighter than the 2 KiB budget' : ''}`,
+      ratio: ratio(total, fluent.gzipBytes),
+      met: total * 10 <= fluent.gzipBytes,
+      note: `a tenth of Fluent is ${Math.floor(fluent.gzipBytes / 10)} B; Fluent's styles are in its JS (Griffel)`,
+    },
+    {
+      section: 'bundle',
+      goal: 'Quick start (Symphony only) carries no Microsoft Graph code',
+      value: graph.length,
+      unit: 'Graph modules',
+      met: graph.length === 0,
+      note: graph.length > 0 ? graph.map((m) => `${m.module} ${m.renderedBytes} B`).join(', ') : `${quick.modules.length} modules, none of Graph`,
     },
   ];
 }
+
+/** Issue 15: mount <= 1.2x and heap held <= 1.5x the floor with the stylesheet loaded; update as issue 6 set it. */
+export const RENDER_LIMITS = { mountMs: 1.2, updateMs: 1.2, heapBytes: 1.5 } as const;
 
 /** Where the time went: React (render and commit) and then style and layout, for ours and the reference. */
 function split(result: RenderResult, figure: 'mountMs' | 'updateMs', reference: 'bare' | 'fluent'): string {
@@ -95,14 +121,15 @@ export function renderGoals(result: RenderResult): GoalCheck[] {
   ] as const) {
     const name = { mountMs: 'mount', updateMs: 'update', heapBytes: 'heap held' }[figure];
     const r = ratio(ours[figure].median, bare[figure].median) ?? Infinity;
+    const limit = RENDER_LIMITS[figure];
     checks.push({
       section: 'render',
-      goal: `${name} (median) <= 1.2x bare span + SVG`,
+      goal: `${name} (median) <= ${limit}x bare span + SVG, stylesheet loaded`,
       value: ours[figure].median,
       unit,
       reference: { name: 'bare', value: bare[figure].median },
       ratio: r,
-      met: r <= 1.2,
+      met: r <= limit,
       note:
         figure === 'heapBytes'
           ? `${Math.round((ours.heapBytes.median - bare.heapBytes.median) / result.options.badges)} B more per badge than the bare span (its element carries class, role, label and four data-* attributes, its fiber a forwardRef, a state hook and a context read)`
@@ -125,6 +152,60 @@ export function renderGoals(result: RenderResult): GoalCheck[] {
   }
   return checks;
 }
+
+/** Main-thread time of a poll beyond a poll without change may be this many times its share of a full refresh. */
+export const ROSTER_PROPORTION_SLACK = 2;
+
+/**
+ * A roster poll should cost in proportion to what changed: the rows rendered are exactly those
+ * that changed, and the time beyond a poll in which nothing changed (reading the answer, which
+ * grows with the roster and cannot be skipped) stays within twice the changed share of a full
+ * refresh's.
+ */
+export function rosterGoals(result: RenderResult): GoalCheck[] {
+  const roster: RosterResult | undefined = result.roster;
+  if (!roster) return [];
+  const people = roster.options.people;
+  const none = roster.scenarios.find((s) => s.changes === 0);
+  const all = roster.scenarios.find((s) => s.changes === people);
+  const checks: GoalCheck[] = [];
+  for (const s of roster.scenarios.filter((x) => x.changes > 0 && x.changes < people)) {
+    const share = s.changes / people;
+    const pct = `${Math.round(share * 100)}%`;
+    checks.push({
+      section: 'roster',
+      goal: `${n(people)}-person roster, a poll where ${pct} change: only the changed rows render`,
+      value: s.rowRenders,
+      unit: `row renders of ${n(people)}`,
+      reference: { name: 'changed', value: s.changes },
+      ratio: ratio(s.rowRenders, s.changes),
+      met: s.rowRenders === s.changes && s.labelsChanged === s.changes,
+      note: `${s.labelsChanged} badges show a new status; the roster component rendered ${s.rosterRenders} time(s)`,
+    });
+    if (none && all) {
+      const extra = s.taskMs.median - none.taskMs.median;
+      const allowed = share * (all.taskMs.median - none.taskMs.median);
+      const r = ratio(extra, allowed) ?? Infinity;
+      checks.push({
+        section: 'roster',
+        goal: `${n(people)}-person roster, a poll where ${pct} change: main-thread time beyond a poll without change <= ${ROSTER_PROPORTION_SLACK}x ${pct} of a full refresh's`,
+        value: extra,
+        unit: 'ms',
+        reference: { name: `${pct} of full`, value: allowed },
+        ratio: r,
+        met: r <= ROSTER_PROPORTION_SLACK,
+        note:
+          `medians: no change ${none.taskMs.median.toFixed(1)} ms (reading the answer ${none.readMs.median.toFixed(1)} ms), ` +
+          `${pct} ${s.taskMs.median.toFixed(1)} ms (reading ${s.readMs.median.toFixed(1)}, usePresences ${s.hookMs.median.toFixed(1)}, render and commit of the list ${s.renderCommitMs.median.toFixed(1)}, style and layout ${s.styleLayoutMs.median.toFixed(1)}), ` +
+          `all ${all.taskMs.median.toFixed(1)} ms (render and commit ${all.renderCommitMs.median.toFixed(1)}, style and layout ${all.styleLayoutMs.median.toFixed(1)}). ` +
+          `Any change re-renders the list component, which walks its ${n(people)} memoised rows, and usePresences rebuilds its ${n(people)}-entry result: work that grows with the roster, not with the changes`,
+      });
+    }
+  }
+  return checks;
+}
+
+const n = (value: number) => value.toLocaleString('en-US');
 
 export function localityGoals(result: LocalityResult): GoalCheck[] {
   return result.scenarios.map((s) => {

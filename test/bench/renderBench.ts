@@ -12,6 +12,7 @@ import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { build, type Rolldown } from 'vite';
 import type { Candidate } from './render/main';
 import { chromiumLaunchOptions } from '../support/chromium';
+import { measureRoster, type RosterOptions, type RosterResult } from './rosterBench';
 import { summarize, type Summary } from './stats';
 
 const PAGE_ROOT = fileURLToPath(new URL('./render/', import.meta.url));
@@ -21,6 +22,8 @@ export interface RenderOptions {
   badges: number;
   warmup: number;
   runs: number;
+  /** The roster refresh scenario; left out, it is not run. */
+  roster?: RosterOptions | undefined;
 }
 
 export interface CandidateRender {
@@ -39,6 +42,7 @@ export interface RenderResult {
   chromium: string;
   options: RenderOptions;
   candidates: Record<Candidate, CandidateRender>;
+  roster?: RosterResult | undefined;
 }
 
 type Asset = Rolldown.OutputAsset | Rolldown.OutputChunk;
@@ -113,6 +117,7 @@ export async function measureRender(options: RenderOptions, log: (line: string) 
       }
       if ((run + 1) % 5 === 0) log(`render: ${run + 1}/${options.warmup + options.runs} rounds`);
     }
+    const roster = options.roster ? await measureRoster(page, cdp, options.roster, log) : undefined;
     if (errors.length > 0) throw new Error(`bench page errors: ${errors.join('; ')}`);
     const candidates = {} as Record<Candidate, CandidateRender>;
     for (const [candidate, list] of samples) {
@@ -125,7 +130,7 @@ export async function measureRender(options: RenderOptions, log: (line: string) 
         shown: list[0]!.shown,
       };
     }
-    return { chromium: browser.version(), options, candidates };
+    return { chromium: browser.version(), options, candidates, roster };
   } finally {
     await browser.close();
     await new Promise((resolve) => server.close(resolve));

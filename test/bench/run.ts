@@ -1,14 +1,16 @@
 /**
- * `npm run bench`: every benchmark of issue 6 in one run, each figure beside the peer's.
+ * `npm run bench`: every benchmark of issues 6 and 15 in one run, each figure beside the peer's.
  *
  *   1. at once (sizes and counts, which machine load cannot change): bundle sizes (Vite builds in
  *      this process), network, update locality and the 24-hour session (one Node process each,
  *      jsdom and a virtual clock);
- *   2. then alone (timings): mount, update and heap of 1,000 badges in headless Chromium.
+ *   2. then alone (timings): mount, update and heap of 1,000 badges in headless Chromium, and the
+ *      main-thread time of a 1,000-person roster's polls (none, 5% and all of the statuses change).
  *
  * Writes test/bench/results/latest.json and BENCHMARKS.md at the repository root. Exits 1 when a
  * part failed to run (a goal not met is reported, not an error). Environment:
- *   BENCH_RUNS (default 20), BENCH_WARMUP (default 3): render runs per candidate;
+ *   BENCH_RUNS (default 20), BENCH_WARMUP (default 3): render runs per candidate (and roster polls
+ *   per scenario);
  *   BENCH_ONLY=bundle,network,locality,long,render: run some parts, print, write nothing;
  *   CHROMIUM_PATH (default /usr/bin/chromium).
  */
@@ -16,7 +18,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { measureBundles, type BundleResult } from './bundle';
-import { bundleGoals, localityGoals, longSessionGoals, networkGoals, renderGoals, type GoalCheck } from './goals';
+import { bundleGoals, localityGoals, longSessionGoals, networkGoals, renderGoals, rosterGoals, type GoalCheck } from './goals';
 import type { LocalityResult } from './node/locality';
 import type { LongSessionResult } from './node/longSession';
 import type { NetworkResult } from './node/network';
@@ -98,7 +100,8 @@ async function main(): Promise<number> {
   // Phase 2: timings, with nothing else of ours running.
   const runs = Number(process.env.BENCH_RUNS ?? 20);
   const warmup = Number(process.env.BENCH_WARMUP ?? 3);
-  const render = await settle('render', () => measureRender({ badges: 1000, warmup, runs }, log));
+  const roster = { people: 1000, changes: [0, 50, 1000], warmup, runs };
+  const render = await settle('render', () => measureRender({ badges: 1000, warmup, runs, roster }, log));
 
   const failures: string[] = [];
   const goals: GoalCheck[] = [];
@@ -116,7 +119,7 @@ async function main(): Promise<number> {
     machine: { ...machineAtStart, loadAverageAtEnd: machineInfo().loadAverage },
     wallSeconds: 0,
     bundle: take<BundleResult>('bundle', bundle, bundleGoals),
-    render: take<RenderResult>('render', render, renderGoals),
+    render: take<RenderResult>('render', render, (r) => [...renderGoals(r), ...rosterGoals(r)]),
     locality: take<LocalityResult>('locality', locality, localityGoals),
     network: take<NetworkResult>('network', network, networkGoals),
     longSession: take<LongSessionResult>('long session', longSession, longSessionGoals),

@@ -21,6 +21,33 @@ function setup(latencyMs = 0) {
   return { pod, wrap, ...usersOf(pod) };
 }
 
+describe('a last known status (issue 11: reloads and 429s are not errors)', () => {
+  it('after a 429 the badge keeps the status, marked data-stale with a countdown, until the next read', async () => {
+    const { pod, wrap, external } = setup();
+    const id = external[0]!;
+    pod.setUserPresence(id, 'BUSY');
+    render(wrap(<PresenceBadge userId={id} data-testid="b" />));
+    await flush();
+    expect(screen.getByTestId('b')).toHaveAttribute('data-category', 'BUSY');
+    expect(screen.getByTestId('b')).not.toHaveAttribute('data-stale');
+    pod.faults.add({ route: 'getUser', userId: id, status: 429, retryAfter: '120', times: 1 });
+    await flush(5 * 60 * SECOND + 5 * SECOND);
+    const badge = screen.getByTestId('b');
+    expect(badge).toHaveAttribute('data-status', 'ready');
+    expect(badge).toHaveAttribute('data-category', 'BUSY');
+    expect(badge).toHaveAttribute('data-stale', '');
+    const first = badge.getAttribute('title')!;
+    expect(first).toMatch(/^last known status, updating in \d:\d\d$/);
+    expect(badge).toHaveAccessibleDescription(first);
+    await flush(10 * SECOND);
+    expect(screen.getByTestId('b').getAttribute('title')).not.toBe(first); // it counts down
+    await flush(5 * 60 * SECOND);
+    expect(screen.getByTestId('b')).not.toHaveAttribute('data-stale');
+    expect(screen.getByTestId('b')).not.toHaveAttribute('title');
+    expect(screen.getByTestId('b')).toHaveAttribute('data-category', 'BUSY');
+  });
+});
+
 describe('connected components', () => {
   it('PresenceBadge with a userId shows loading, then the live category in the provider locale', async () => {
     const { pod, wrap, internal } = setup();

@@ -122,3 +122,48 @@ describe('fromSymphonyExtension', () => {
     expect((await fromSymphonyExtension()).themeSize).toBeUndefined();
   });
 });
+
+describe('fromSymphonyExtension never rejects, even on hostile objects', () => {
+  const boom = () => {
+    throw new Error('getter throws');
+  };
+  const throwing = (key: string, rest: object = {}) => Object.defineProperty({ ...rest }, key, { get: boom, enumerable: true });
+  const fallback = { locale: 'de-DE', theme: 'dark', themeSize: undefined, inSymphony: false };
+
+  it.each([
+    ['SYMPHONY.remote throws', () => throwing('remote')],
+    ['SYMPHONY.remote.hello throws', () => ({ remote: throwing('hello') })],
+    ['SYMPHONY is a Proxy that throws on every read', () => new Proxy({}, { get: boom, has: boom })],
+  ])('falls back when %s', async (_name, make) => {
+    await expect(fromSymphonyExtension({ symphony: make(), fallbackLocale: 'de-DE', fallbackTheme: 'dark' })).resolves.toEqual(fallback);
+  });
+
+  it('falls back when the global SYMPHONY getter itself throws', async () => {
+    Object.defineProperty(g, 'SYMPHONY', { get: boom, configurable: true });
+    try {
+      await expect(fromSymphonyExtension({ fallbackLocale: 'de-DE', fallbackTheme: 'dark' })).resolves.toEqual(fallback);
+    } finally {
+      Object.defineProperty(g, 'SYMPHONY', { value: undefined, configurable: true, writable: true });
+    }
+  });
+
+  it.each([
+    ['the answer throws on themeV2', () => throwing('themeV2', { locale: 'fr-FR' }), { locale: 'fr-FR', theme: 'dark' }],
+    ['the answer throws on locale', () => throwing('locale', { themeV2: { name: 'light' } }), { locale: 'de-DE', theme: 'light' }],
+    [
+      'themeV2 throws on name and size',
+      () => ({ locale: 'ja-JP', themeV2: Object.defineProperties({}, { name: { get: boom }, size: { get: boom } }) }),
+      { locale: 'ja-JP', theme: 'dark', themeSize: undefined, inSymphony: true },
+    ],
+    ['the answer is a Proxy that throws on every read', () => new Proxy({}, { get: boom }), { locale: 'de-DE', theme: 'dark' }],
+  ])('uses what it can read when %s', async (_name, answer, expected) => {
+    const symphony = { remote: { hello: async () => answer() } };
+    const result = await fromSymphonyExtension({ symphony, fallbackLocale: 'de-DE', fallbackTheme: 'dark' });
+    expect(result).toMatchObject(expected);
+  });
+
+  it('falls back when the answer is a thenable whose then getter throws', async () => {
+    const symphony = { remote: { hello: () => throwing('then') } };
+    await expect(fromSymphonyExtension({ symphony, fallbackLocale: 'de-DE', fallbackTheme: 'dark' })).resolves.toEqual(fallback);
+  });
+});

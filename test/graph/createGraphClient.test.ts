@@ -137,6 +137,17 @@ describe('setPresence and friends', () => {
     expect(graph.getUser(ADELE)).toMatchObject({ availability: 'Offline', sessions: [] });
   });
 
+  it('clearUserPreferredPresence sends no body, as Graph documents', async () => {
+    const graph = setupGraph();
+    const fetch = vi.fn(graphFetch(graph));
+    const client = graphClient(graph, { fetch });
+    await client.clearUserPreferredPresence(ADELE);
+    const init = fetch.mock.calls[0]![1] as RequestInit;
+    expect(init.method).toBe('POST');
+    expect(init.body).toBeUndefined();
+    expect(new Headers(init.headers).has('Content-Type')).toBe(false);
+  });
+
   it('refuses user-preferred pairs Graph does not accept', async () => {
     const graph = setupGraph();
     const fetch = vi.fn(graphFetch(graph));

@@ -111,7 +111,8 @@ describe('Graph adapter under the unchanged engine', () => {
     graph.faults.add({ route: 'getBatch', status: 429, retryAfter: '120', times: 1 });
     await vi.advanceTimersByTimeAsync(SECOND);
     const state = sync.getState(key);
-    expect(state.error?.kind).toBe('rate-limited');
+    // A first 429 keeps the badge loading (not an error, never offline) until Retry-After.
+    expect(state.error).toBeUndefined();
     expect(state.presence).toBeUndefined();
     expect(state.nextReadAt).toBeGreaterThanOrEqual(T0 + 120 * SECOND);
     await vi.advanceTimersByTimeAsync(119 * SECOND);

@@ -195,32 +195,40 @@ describe('presenceQueries', () => {
 });
 
 describe('usePresence local', () => {
-  it('reads with ?local=true: external users come back OFFLINE with no registration and no budget spent', async () => {
-    const pod = setupPod();
-    const { internal, external } = usersOf(pod);
-    function Local({ id }: { id: string }) {
-      const q = usePresence(id, { local: true });
-      return <span data-testid={`l-${id}`}>{q.data?.category ?? 'loading'}</span>;
-    }
-    renderWithPod(
-      pod,
-      <>
-        <Local id={internal[0]!} />
-        <Local id={external[0]!} />
-        <Local id={external[0]!} />
-      </>,
-    );
-    await flush();
-    for (const el of screen.getAllByTestId(`l-${external[0]}`)) expect(el.textContent).toBe('OFFLINE');
-    expect(screen.getByTestId(`l-${internal[0]}`).textContent).toBe(pod.getUser(internal[0]!)!.category);
-    await flush(3 * MINUTE);
-    const externalReads = readsOf(pod, external[0]!);
-    expect(externalReads.every((e) => e.url.includes('local=true'))).toBe(true);
-    // One request per minute for the user, however many components show them.
-    expect(externalReads).toHaveLength(4);
-    expect(pod.ledger.filter((e) => e.route === 'register')).toHaveLength(0);
-    expect(budgetViolations(pod)).toEqual([]);
-  });
+  it.each([
+    ['local reads free (ASM-LOCAL-FREE on)', true],
+    ['local reads counted (ASM-LOCAL-FREE off)', false],
+  ])(
+    'reads with ?local=true through the engine: external users OFFLINE, no registration, at most once per 5 minutes (%s)',
+    async (_label, localReadsFree) => {
+      const pod = setupPod({ assumptions: { localReadsFree } });
+      const { internal, external } = usersOf(pod);
+      function Local({ id }: { id: string }) {
+        const q = usePresence(id, { local: true });
+        return <span data-testid={`l-${id}`}>{q.error ? 'error' : (q.data?.category ?? 'loading')}</span>;
+      }
+      renderWithPod(
+        pod,
+        <>
+          <Local id={internal[0]!} />
+          <Local id={external[0]!} />
+          <Local id={external[0]!} />
+        </>,
+      );
+      await flush();
+      for (const el of screen.getAllByTestId(`l-${external[0]}`)) expect(el.textContent).toBe('OFFLINE');
+      expect(screen.getByTestId(`l-${internal[0]}`).textContent).toBe(pod.getUser(internal[0]!)!.category);
+      await flush(11 * MINUTE - SECOND);
+      const externalReads = readsOf(pod, external[0]!);
+      expect(externalReads.every((e) => e.url.includes('local=true'))).toBe(true);
+      // No seed exempts local reads from the 5-minute limit (SYM-GUP-4, SYM-RI-6): 0, 5:01, 10:02.
+      expect(externalReads).toHaveLength(3);
+      // The pod's own users keep the internal interval: one read a minute, for both components.
+      expect(readsOf(pod, internal[0]!)).toHaveLength(12); // minutes 0 to 11
+      expect(pod.ledger.filter((e) => e.route === 'register')).toHaveLength(0);
+      expect(pod.ledger.filter((e) => e.status === 429)).toEqual([]);
+    },
+  );
 });
 
 describe('usePresences source pod', () => {
@@ -241,11 +249,52 @@ describe('usePresences source pod', () => {
     const lists = pod.ledger.filter((e) => e.route === 'listAll');
     expect(lists.length).toBeGreaterThanOrEqual(4);
     expect(lists.length).toBeLessThanOrEqual(5);
+    // Pages of 5,000, the most the spec allows, as the listing's docs advise for a whole pod.
+    for (const e of lists) expect(e.url).toContain('limit=5000');
     for (const id of external.slice(0, 3)) expect(last!.data.get(id as UserId)?.isExternal).toBe(true);
     const listedInternal = internal.slice(0, 30).filter((id) => last!.data.has(id as UserId));
     expect(listedInternal.length).toBeGreaterThan(20);
     for (const id of listedInternal) expect(last!.data.get(id as UserId)?.category).toBe(pod.getUser(id)!.category);
     expect(budgetViolations(pod)).toEqual([]);
+  });
+
+  it('the listing is read by the engine: one tab for all, Retry-After kept', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    pod.faults.add({ route: 'listAll', status: 429, retryAfter: '90', times: 1 });
+    function Roster() {
+      usePresences(internal.slice(0, 5), { source: 'pod' });
+      return null;
+    }
+    renderWithPod(pod, <Roster />);
+    await flush(80 * SECOND);
+    expect(pod.ledger.filter((e) => e.route === 'listAll')).toHaveLength(1);
+    await flush(15 * SECOND);
+    expect(pod.ledger.filter((e) => e.route === 'listAll' && e.status === 200)).toHaveLength(1);
+  });
+
+  it('keeps the view object of every user whose presence did not change, so memoised rows skip them', async () => {
+    const pod = setupPod();
+    const ids = usersOf(pod).internal.slice(0, 20) as UserId[];
+    const results: Array<ReturnType<typeof usePresences>> = [];
+    function Roster() {
+      const result = usePresences(ids, { source: 'pod' });
+      results.push(result);
+      return null;
+    }
+    renderWithPod(pod, <Roster />);
+    await flush(2 * SECOND);
+    const first = results.at(-1)!;
+    const listed = ids.filter((id) => first.data.has(id));
+    const changed = listed[3]!;
+    const next = pod.getUser(changed)!.category === 'BUSY' ? 'AWAY' : 'BUSY';
+    pod.setUserPresence(changed, next);
+    await flush(MINUTE);
+    const second = results.at(-1)!;
+    expect(second).not.toBe(first);
+    expect(second.data.get(changed)?.category).toBe(next);
+    expect(second.data.get(changed)).not.toBe(first.data.get(changed));
+    for (const id of listed.filter((id) => id !== changed)) expect(second.data.get(id), id).toBe(first.data.get(id));
   });
 
   it('falls back to one read per user when the session may not list the pod', async () => {

@@ -1,4 +1,7 @@
+// @vitest-environment node
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { emulatorRulesDoc } from '../../scripts/emulatorRulesDoc';
 import { ALL_ASSUMPTIONS_OFF, POD_RULES, createMockPod, type MockPodAssumptions } from '../../src/mock-pod';
 import type { UserId } from '../../src/model';
 import { call, externalUsers, fakeClock, internalUsers, MINUTE, readUser, register, T0 } from './podTestUtils';
@@ -23,6 +26,11 @@ describe('the rule table', () => {
     }
     // One switch per assumption row.
     expect(POD_RULES.filter((r) => r.source === 'assumption')).toHaveLength(Object.keys(ALL_ASSUMPTIONS_OFF).length);
+  });
+
+  it('is the table docs/emulator-rules.md prints (regenerate with scripts/emulatorRulesDoc.ts)', () => {
+    const doc = readFileSync(new URL('../../docs/emulator-rules.md', import.meta.url), 'utf8');
+    expect(doc).toBe(emulatorRulesDoc());
   });
 
   it('cites seed rule ids that exist in SEED-RULES.md form', () => {

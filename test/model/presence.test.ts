@@ -9,7 +9,6 @@ import {
   parsePresenceList,
   toUserId,
   type ParseResult,
-  type Presence,
 } from '../../src/model';
 
 const ME = toUserId('12987981103203');

@@ -23,6 +23,8 @@ export interface AppSpec {
   dependencies: Record<string, string>;
   /** A fixture folder copied into the app first (its files win over older copies). */
   fixture?: string;
+  /** Leave the package's peer dependencies out (a page without React installs none). */
+  withoutPeers?: boolean;
 }
 
 /**
@@ -44,7 +46,9 @@ export async function installApp(spec: AppSpec, tarball: string): Promise<string
       2,
     )}\n`,
   );
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel', 'error'], {
+  const flags = ['--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel', 'error'];
+  if (spec.withoutPeers) flags.push('--legacy-peer-deps');
+  await run('npm', ['install', ...flags], {
     cwd: dir,
     env: { ...process.env, NO_UPDATE_NOTIFIER: '1', npm_config_update_notifier: 'false' },
   });

@@ -102,14 +102,30 @@ describe('faults', () => {
     const sync = track(startSync(pod));
     sync.retain(id);
     await vi.advanceTimersByTimeAsync(SECOND);
-    expect(sync.getState(id).error).toMatchObject({ kind: 'rate-limited', retryAfterMs: 120_000 });
+    // A first 429 is no error (issue 11: another app may have spent the budget): still loading,
+    // with the next read at Retry-After.
+    expect(sync.getState(id).error).toBeUndefined();
     expect(sync.getState(id).presence).toBeUndefined();
+    expect(sync.getState(id).nextReadAt).toBe(T0 + 120 * SECOND);
     await vi.advanceTimersByTimeAsync(118 * SECOND);
     expect(readsOf(pod, id)).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(2 * SECOND);
     expect(readsOf(pod, id)).toHaveLength(2);
     expect(sync.getState(id).error).toBeUndefined();
     expect(sync.getState(id).presence?.userId).toBe(id);
+  });
+
+  it('a second 429 in a row with nothing known is shown as an error', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const id = internal[0]!;
+    pod.faults.add({ route: 'getUser', userId: id, status: 429, retryAfter: '60', times: 2 });
+    const sync = track(startSync(pod));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(sync.getState(id).error).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(60 * SECOND);
+    expect(sync.getState(id).error).toMatchObject({ kind: 'rate-limited', retryAfterMs: 60_000 });
   });
 
   it('a 429 waits at least Retry-After (HTTP-date form)', async () => {

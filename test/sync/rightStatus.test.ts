@@ -270,3 +270,90 @@ describe('reloads: the 5-minute budget belongs to the session, not the page', ()
     expect(second.ids.every((id) => second.sync.getState(id).presence?.updateDueAt === undefined)).toBe(true);
   });
 });
+
+describe('figures on a 200-person dashboard (150 colleagues, 50 external contacts)', () => {
+  /** Prints the figures with REPORT=1 (they go into the closing note of issue 11). */
+  const report = (line: string) => {
+    if (process.env.REPORT) console.info(line);
+  };
+
+  function setupDashboard() {
+    const pod = setupPod();
+    const { internal, external } = usersOf(pod);
+    const ids = [...internal.slice(0, 150), ...external.slice(0, 50)];
+    return { pod, ids, external: external.slice(0, 50) };
+  }
+
+  /** First time (ms from `from`) every listed user shows the pod's truth, sampling every second. */
+  async function timeToTruth(pod: MockPod, sync: PresenceSync, ids: UserId[], limitMs: number): Promise<number> {
+    const from = Date.now();
+    for (;;) {
+      if (ids.every((id) => shown(sync, id) === truth(pod, pod.defaultUserId, id))) return Date.now() - from;
+      if (Date.now() - from > limitMs) return Infinity;
+      await vi.advanceTimersByTimeAsync(SECOND);
+    }
+  }
+
+  it('reload within 5 minutes: every status at once, 0 requests refused, externals refreshed when allowed', async () => {
+    const { pod, ids, external } = setupDashboard();
+    const kept: { identity?: string; entries?: unknown[] } = {};
+    const persistence = {
+      load: (identity: string) => (kept.identity === identity ? (structuredClone(kept.entries) as never) : undefined),
+      save: (identity: string, entries: unknown[]) => Object.assign(kept, { identity, entries: structuredClone(entries) }),
+      clear: () => Object.assign(kept, { identity: undefined, entries: undefined }),
+    };
+    const first = track(startSync(pod, { persistence }));
+    for (const id of ids) first.retain(id);
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    first.destroy();
+    // Statuses change during the reload: the restored view is "last known", then corrected.
+    for (const id of external.slice(0, 10)) pod.setUserPresence(id, 'ON_THE_PHONE');
+    const from = pod.ledger.length;
+    const second = track(startSync(pod, { persistence }));
+    for (const id of ids) second.retain(id);
+    await vi.advanceTimersByTimeAsync(0);
+    const shownAtOnce = ids.filter((id) => shown(second, id) !== 'loading').length;
+    const toTruth = await timeToTruth(pod, second, ids, 10 * MINUTE);
+    const after = pod.ledger.slice(from);
+    const refused = after.filter((e) => e.status >= 400).length;
+    report(
+      `reload: ${shownAtOnce}/200 shown at once; ${after.length} requests until all correct ` +
+        `(${after.filter((e) => e.route === 'getUser' && e.external).length} external reads, ` +
+        `${after.filter((e) => e.route === 'register').length} registrations), ${refused} refused (429: ` +
+        `${after.filter((e) => e.status === 429).length}); all correct after ${(toTruth / 1000).toFixed(0)} s`,
+    );
+    expect(shownAtOnce).toBe(200);
+    expect(refused).toBe(0);
+    // The externals were last read 2 minutes before the reload: correct within 3 min + 1 s more.
+    expect(toTruth).toBeLessThanOrEqual(3 * MINUTE + 2 * SECOND);
+    expect(budgetViolations(pod)).toEqual([]);
+  });
+
+  it('token expiry (401, refresh): registered again in one request, 0 requests refused, correct within one budget', async () => {
+    const { pod, ids, external } = setupDashboard();
+    let token = DEFAULT_SESSION_TOKEN;
+    const client = createSymphonyClient({
+      podUrl: POD_URL,
+      fetch: podFetch(pod),
+      getSessionToken: ({ forceRefresh }) => (forceRefresh ? (token = pod.createSession({ userId: pod.defaultUserId })) : token),
+    });
+    const sync = track(startSync(pod, {}, client));
+    for (const id of ids) sync.retain(id);
+    await vi.advanceTimersByTimeAsync(3 * MINUTE);
+    pod.expireSession(DEFAULT_SESSION_TOKEN);
+    for (const id of external.slice(0, 10)) pod.setUserPresence(id, 'IN_A_MEETING');
+    const from = pod.ledger.length;
+    const toTruth = await timeToTruth(pod, sync, ids, 10 * MINUTE);
+    const after = pod.ledger.slice(from);
+    report(
+      `token expiry: ${after.filter((e) => e.status === 401).length} × 401, ` +
+        `${after.filter((e) => e.route === 'register').length} registration request(s) for ` +
+        `${after.filter((e) => e.route === 'register').flatMap((e) => e.userIds ?? []).length} users, ` +
+        `${after.filter((e) => e.status === 403 || e.status === 429).length} refused (403/429); ` +
+        `all correct after ${(toTruth / 1000).toFixed(0)} s`,
+    );
+    expect(after.filter((e) => e.route === 'register')).toHaveLength(1);
+    expect(after.filter((e) => e.status === 403 || e.status === 429)).toHaveLength(0);
+    expect(toTruth).toBeLessThanOrEqual(5 * MINUTE + 2 * SECOND);
+  });
+});

@@ -276,7 +276,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     async clearUserPreferredPresence(userId: string, call: CallOptions = {}) {
       const endpoint = ENDPOINT.clearPreferred;
       const id = toGraphUserId(userId);
-      await request({ endpoint, path: `/users/${id}/presence/clearUserPreferredPresence`, body: {} }, call.signal);
+      await request({ endpoint, path: `/users/${id}/presence/clearUserPreferredPresence` }, call.signal);
     },
 
     async setStatusMessage(input: GraphSetStatusMessageInput, call: CallOptions = {}) {

@@ -11,6 +11,7 @@ import { PresenceBadge } from '../../../src/components';
 import '../../../src/components/presence-widgets.css';
 import { PRESENCE_CATEGORIES, type PresenceCategory } from '../../../src/model';
 import { BareBadge } from './BareBadge';
+import { roster } from './rosterBench';
 
 export type Candidate = 'ours' | 'fluent' | 'bare';
 
@@ -96,3 +97,6 @@ declare global {
   }
 }
 window.__bench = bench;
+// The roster refresh scenario, in the same page and build (registered here: the package marks
+// only stylesheets as having side effects, so a bare import would be dropped).
+window.__roster = roster;
