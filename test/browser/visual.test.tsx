@@ -20,6 +20,7 @@ import {
   PresenceRoster,
   PresenceUiProvider,
   StatusPicker,
+  graphPresenceUi,
   type PresenceRosterPerson,
   type PresenceStatus,
 } from '../../src/components';
@@ -76,7 +77,7 @@ const PORTRAIT = `data:image/svg+xml,${encodeURIComponent(
  */
 function Frame({ theme, testId, children, dir }: { theme: Theme; testId: string; children: ReactNode; dir?: 'rtl' }): ReactElement {
   return (
-    <PresenceUiProvider locale="en-GB">
+    <PresenceUiProvider locale="en-GB" graph={graphPresenceUi}>
       <style>{'.visual-frame *, .visual-frame *::before { animation: none !important; transition: none !important; }'}</style>
       <div
         className="visual-frame"
@@ -246,6 +247,10 @@ describe('visual references', () => {
     render(<AvatarsAndMarkers theme={theme} />);
     const avatars = page.getByTestId('avatars');
     expect(avatars.element().querySelectorAll('.pw-avatar')).toHaveLength(AVATAR_SIZES.length * 2);
+    // The out-of-office marker is a dot one can see at every size: at least 5 px across with its ring.
+    const markers = [...avatars.element().querySelectorAll('.pw-icon__marker')];
+    expect(markers).toHaveLength(AVATAR_SIZES.length + SIZES_ALL.length);
+    for (const marker of markers) expect(marker.getBoundingClientRect().width).toBeGreaterThanOrEqual(5);
     await expect.element(avatars).toMatchScreenshot(`avatars-${theme}`, SCREENSHOT_OPTIONS);
   });
 
