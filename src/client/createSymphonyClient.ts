@@ -1,10 +1,14 @@
 import {
   compareUserIds,
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  PRESENCE_ENDPOINTS,
   parseJsonLossless,
   parsePresence,
   parsePresenceList,
   toUserId,
   type ParseResult,
+  type PresenceRoute,
   type Presence,
   type UserId,
   type UserIdInput,
@@ -23,22 +27,22 @@ import type {
   SymphonyClientOptions,
 } from './types';
 
-/** The pod's documented page-size bounds for GET /v2/users/presence. */
-const LIST_LIMIT_MAX = 5000;
-const LIST_LIMIT_DEFAULT = 1000;
 const MAX_PAGES_DEFAULT = 1000;
 /** Server messages end up in UI and logs; a misbehaving server must not flood either. */
 const SERVER_MESSAGE_MAX = 500;
 
-const ENDPOINT = {
-  getOwn: 'GET /v2/user/presence',
-  setOwn: 'POST /v2/user/presence',
-  register: 'POST /v1/user/presence/register',
-  getUser: 'GET /v3/user/{uid}/presence',
-  list: 'GET /v2/users/presence',
-} as const;
+/** `METHOD /path/template`: how errors name the operation (never with a concrete id or query). */
+const label = (route: PresenceRoute) => `${PRESENCE_ENDPOINTS[route].method} ${PRESENCE_ENDPOINTS[route].path}`;
 
-type Endpoint = (typeof ENDPOINT)[keyof typeof ENDPOINT];
+const ENDPOINT = {
+  getOwn: label('getOwn'),
+  setOwn: label('setOwn'),
+  register: label('register'),
+  getUser: label('getUser'),
+  list: label('listAll'),
+};
+
+type Endpoint = string;
 
 interface RequestPlan {
   endpoint: Endpoint;

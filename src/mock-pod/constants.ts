@@ -1,3 +1,4 @@
+import { EXTERNAL_READ_GAP_MS, INTEREST_TTL_MS as RULE_INTEREST_TTL_MS, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../model';
 import type { MockPodRoute } from './types';
 
 /**
@@ -25,14 +26,14 @@ export const REQUIRED_PRIVILEGES: Readonly<Partial<Record<MockPodRoute, string>>
   listAll: 'GET_PRESENCE',
 });
 
-/** A registered interest in an external user's presence lapses after this long. */
-export const INTEREST_TTL_MS = 60 * 60 * 1000;
+/** A registered interest in an external user's presence lapses after this long (R-INTEREST-HOUR). */
+export const INTEREST_TTL_MS = RULE_INTEREST_TTL_MS;
 
-/** One read of the same external user per session in this window; more get 429. */
-export const EXTERNAL_READ_INTERVAL_MS = 5 * 60 * 1000;
+/** One read of the same external user per session in this window (R-EXTERNAL-GAP). */
+export const EXTERNAL_READ_INTERVAL_MS = EXTERNAL_READ_GAP_MS;
 
 /** `limit` of `GET /v2/users/presence` when none is given. */
-export const LIST_DEFAULT_LIMIT = 1000;
+export const LIST_DEFAULT_LIMIT = LIST_LIMIT_DEFAULT;
 
 /** Largest `limit` `GET /v2/users/presence` accepts. */
-export const LIST_MAX_LIMIT = 5000;
+export const LIST_MAX_LIMIT = LIST_LIMIT_MAX;

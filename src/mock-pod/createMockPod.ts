@@ -2,6 +2,7 @@ import {
   applyIdle,
   compareUserIds,
   getCategoryInfo,
+  matchPresenceRoute,
   parseJsonLossless,
   parseUserId,
   toExternalView,
@@ -99,33 +100,13 @@ type Outcome =
   | { kind: 'list'; list: PresenceOut[] }
   | { kind: 'response'; response: MockPodResponse };
 
-const V3_USER_PATH = /^\/v3\/user\/([^/]+)\/presence$/;
 const DIGITS = /^[0-9]+$/;
 
 function matchRoute(method: string, pathname: string): RouteMatch {
-  if (pathname === '/v2/user/presence') {
-    if (method === 'GET') return { route: 'getOwn', template: pathname };
-    if (method === 'POST') return { route: 'setOwn', template: pathname };
-    return { route: 'unknown', template: pathname, allow: 'GET, POST' };
-  }
-  if (pathname === '/v1/user/presence/register') {
-    return method === 'POST'
-      ? { route: 'register', template: pathname }
-      : { route: 'unknown', template: pathname, allow: 'POST' };
-  }
-  if (pathname === '/v2/users/presence') {
-    return method === 'GET'
-      ? { route: 'listAll', template: pathname }
-      : { route: 'unknown', template: pathname, allow: 'GET' };
-  }
-  const v3 = V3_USER_PATH.exec(pathname);
-  if (v3) {
-    const template = '/v3/user/{uid}/presence';
-    return method === 'GET'
-      ? { route: 'getUser', template, uid: v3[1] as string }
-      : { route: 'unknown', template, allow: 'GET' };
-  }
-  return { route: 'unknown', template: pathname };
+  const match = matchPresenceRoute(method, pathname);
+  if (!match) return { route: 'unknown', template: pathname };
+  if (match.route === undefined) return { route: 'unknown', template: match.template, allow: match.allow };
+  return match.uid === undefined ? { route: match.route, template: match.template } : { route: match.route, template: match.template, uid: match.uid };
 }
 
 const pairKey = (a: UserId, b: UserId): string => (compareUserIds(a, b) <= 0 ? `${a}:${b}` : `${b}:${a}`);

@@ -1,8 +1,8 @@
-import type { CategoryValue, UserId, UserIdInput } from '../model';
+import type { CategoryValue, PresenceRoute, UserId, UserIdInput } from '../model';
 import type { MockPodAssumptions } from './podRules';
 
 /** The presence endpoints the emulator serves, by short name. */
-export type MockPodRoute = 'getOwn' | 'setOwn' | 'register' | 'getUser' | 'listAll';
+export type MockPodRoute = PresenceRoute;
 
 /** A tenant (company) of the emulated Symphony network. */
 export interface MockTenantSpec {

@@ -5,3 +5,5 @@ export * from './idle';
 export * from './json';
 export * from './presence';
 export * from './userId';
+export * from './endpoints';
+export * from './limits';

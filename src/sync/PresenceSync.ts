@@ -11,6 +11,7 @@ import { createLocalCoordinator, type TabCoordinator } from './TabCoordinator';
 import { createSessionStoragePersistence, revivePresence, type PersistedEntry, type PresencePersistence } from './persistence';
 import type { ErrorSummary, SharedEntry, SyncMessage } from './messages';
 import {
+  LIST_LIMIT_MAX,
   isLaterAnswer,
   isSamePresence,
   makePresence,
@@ -168,8 +169,6 @@ const documentVisibility: VisibilitySource = {
 };
 
 const WANT_REFRESH_MS = 30_000;
-/** The largest page the pod-wide listing takes (spec: limit 1..5000). */
-const LIST_PAGE_LIMIT = 5000;
 /** Marks the engine's own request timeout apart from other aborts. */
 const TIMED_OUT = new Error('presence read timed out');
 const SET_ATTEMPTS = 3;
@@ -1334,7 +1333,7 @@ export class PresenceSync {
     this.listingLastAt = at;
     this.emit({ type: 'request', kind: 'list', at });
     try {
-      const presences = await this.withTimeout((signal) => this.client.listAllPresence({ limit: LIST_PAGE_LIMIT, signal }));
+      const presences = await this.withTimeout((signal) => this.client.listAllPresence({ limit: LIST_LIMIT_MAX, signal }));
       if (this.destroyed) return;
       this.listingFailures = 0;
       this.listingRetryAt = 0;

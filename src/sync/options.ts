@@ -1,9 +1,6 @@
-import type { UserId } from '../model';
+import { EXTERNAL_READ_GAP_MS, INTEREST_TTL_MS, type UserId } from '../model';
 
-/** Symphony allows one read of an external user's presence per 5 minutes per session. */
-export const EXTERNAL_READ_GAP_MS = 5 * 60_000;
-/** Interest registrations lapse after an hour. */
-export const INTEREST_TTL_MS = 60 * 60_000;
+export { EXTERNAL_READ_GAP_MS, INTEREST_TTL_MS };
 /** The shortest internal refresh interval the library accepts. */
 export const MIN_INTERNAL_INTERVAL_MS = 10_000;
 
