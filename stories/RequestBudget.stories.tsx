@@ -7,7 +7,8 @@ import { usePresenceSync } from '../src/hooks';
 import type { PresenceKey, PresenceSync, PresenceSyncConfig } from '../src/sync';
 import { StoryPage } from './support/StoryPage';
 import { DEFAULT_SESSION_TOKEN } from '../src/mock-pod';
-import { getBrowserPod, storyClient } from './support/storyPod';
+import { STORY_POD_BASE, getBrowserPod } from './support/storyPod';
+import { createSymphonyClient } from '../src/client';
 import { storyPeople } from './support/storyPeople';
 
 const SECOND = 1000;
@@ -61,6 +62,27 @@ function lanes(): Lane[] {
   ];
 }
 
+/** Told of every per-user read the pod refused with 429. */
+const refusalListeners = new Set<(key: PresenceKey) => void>();
+
+/**
+ * The page's client: the stories' client, with a `fetch` that notes the pod's 429 answers. The
+ * engine shows a first 429 as no error at all (it keeps the last status, or keeps loading, and
+ * waits as told), so the page counts refusals where they happen, on the wire.
+ */
+const budgetClient = createSymphonyClient({
+  podUrl: STORY_POD_BASE,
+  fetch: async (input, init) => {
+    const response = await globalThis.fetch(input, init);
+    if (response.status === 429) {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const id = /\/v3\/user\/(\d+)\/presence/.exec(url)?.[1];
+      if (id) for (const listener of refusalListeners) listener(id as PresenceKey);
+    }
+    return response;
+  },
+});
+
 /**
  * Everything the engine requests from the moment it starts, kept for an hour (a registration
  * counts for that long). Subscribed in an effect of a child of the provider: children's
@@ -77,7 +99,8 @@ function useRequestLog(sync: PresenceSync): readonly LogEntry[] {
         added = (event.ids ?? []).map((key) => ({ kind: 'register', key, at: event.at, seq }));
       } else if (event.type === 'request' && event.kind === 'read' && event.key !== undefined) {
         added = [{ kind: 'read', key: event.key, at: event.at, seq }];
-      } else if (event.type === 'error') {
+      } else if (event.type === 'error' && event.error.status !== 429) {
+        // 429s are counted on the wire (see budgetClient), where the first one of a run shows too.
         added = [{ kind: 'error', key: event.key, at: Date.now(), seq, status: event.error.status }];
       }
       if (added.length === 0) return;
@@ -87,6 +110,14 @@ function useRequestLog(sync: PresenceSync): readonly LogEntry[] {
       });
     });
   }, [sync]);
+  useEffect(() => {
+    const onRefused = (key: PresenceKey) =>
+      setLog((prev) => [...prev, { kind: 'error', key, at: Date.now(), seq: -1, status: 429 }]);
+    refusalListeners.add(onRefused);
+    return () => {
+      refusalListeners.delete(onRefused);
+    };
+  }, []);
   return log;
 }
 
@@ -404,7 +435,7 @@ const meta = {
   parameters: { layout: 'fullscreen' },
   decorators: [
     (Story) => (
-      <PresenceProvider client={storyClient} crossTab={false} options={ENGINE_OPTIONS} locale="en">
+      <PresenceProvider client={budgetClient} crossTab={false} options={ENGINE_OPTIONS} locale="en">
         <Story />
       </PresenceProvider>
     ),
