@@ -8,7 +8,7 @@ import {
   type GraphPresencePair,
   type GraphUserId,
 } from '../model';
-import { backoffDelay } from './options';
+import { retryDelay } from './options';
 
 /** What the app wants the session to say. */
 export interface GraphSessionState extends GraphPresencePair {
@@ -144,8 +144,7 @@ export function keepGraphPresence(graph: GraphClient, options: KeepGraphPresence
         throw error;
       }
       failures += 1;
-      const backoff = backoffDelay(failures, BACKOFF_BASE_MS, BACKOFF_MAX_MS, random);
-      schedule(error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, 1000) : backoff);
+      schedule(retryDelay(error, failures, { backoffBaseMs: BACKOFF_BASE_MS, backoffMaxMs: BACKOFF_MAX_MS, random }));
       throw error;
     }
     if (mine !== generation || stopped) return;

@@ -2,8 +2,8 @@ import { PresenceApiError, isPresenceApiError, type SymphonyClient } from '../cl
 import {
   INTEREST_TTL_MS,
   EXTERNAL_READ_GAP_MS,
-  backoffDelay,
   resolveSyncOptions,
+  retryDelay,
   type PresenceSyncOptions,
   type ResolvedSyncOptions,
 } from './options';
@@ -856,8 +856,7 @@ export class PresenceSync {
       // Another app on the same session spent the budget. That is not an error: the last known
       // status stays on screen with when it will be updated; with none yet, the badge keeps
       // loading until the pod allows a read. Only a second 429 in a row is shown as one.
-      const backoff = backoffDelay(entry.failures, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
-      entry.retryAt = now + Math.max(error.retryAfterMs ?? backoff, 1000);
+      entry.retryAt = now + retryDelay(error, entry.failures, this.options);
       if (entry.presence) {
         this.store(entry, { ...entry.presence, updateDueAt: Math.max(entry.retryAt, this.nextDue(entry)) }, false);
       }
@@ -866,9 +865,7 @@ export class PresenceSync {
     if (error.kind === 'forbidden' || error.kind === 'not-found') {
       entry.stopped = true;
     } else {
-      const backoff = backoffDelay(entry.failures, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
-      const wait = error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, 1000) : backoff;
-      entry.retryAt = now + wait;
+      entry.retryAt = now + retryDelay(error, entry.failures, this.options);
     }
     this.fail(entry, error, true);
   }
@@ -1004,14 +1001,7 @@ export class PresenceSync {
         return;
       }
       this.registrationFailures += 1;
-      const backoff = backoffDelay(
-        this.registrationFailures,
-        this.options.backoffBaseMs,
-        this.options.backoffMaxMs,
-        this.options.random,
-      );
-      this.registrationRetryAt =
-        this.now() + (error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, 1000) : backoff);
+      this.registrationRetryAt = this.now() + retryDelay(error, this.registrationFailures, this.options);
       for (const id of chunk) this.settleRegistration(id, error);
     }
   }
@@ -1132,9 +1122,7 @@ export class PresenceSync {
         const error = toApiError(raw, 'POST /v2/user/presence');
         const transient = error.kind === 'rate-limited' || error.kind === 'server' || error.kind === 'network';
         if (!transient || attempt >= SET_ATTEMPTS || this.destroyed) throw error;
-        const backoff = backoffDelay(attempt, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
-        const wait = error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, 1000) : backoff;
-        await new Promise((r) => setTimeout(r, wait));
+        await new Promise((r) => setTimeout(r, retryDelay(error, attempt, this.options)));
         // A newer choice made while we waited replaces this one; sending both would only race.
         if (this.pendingWrite) return 'superseded';
       }
@@ -1342,8 +1330,7 @@ export class PresenceSync {
       const error = toApiError(raw, 'GET /v2/users/presence');
       if (error.kind === 'aborted' || this.destroyed) return;
       this.listingFailures += 1;
-      const backoff = backoffDelay(this.listingFailures, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
-      this.listingRetryAt = this.now() + (error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, 1000) : backoff);
+      this.listingRetryAt = this.now() + retryDelay(error, this.listingFailures, this.options);
       this.listingError = error;
       for (const w of [...this.listingWaiters]) w.reject(error);
       this.listingWaiters.clear();

@@ -75,3 +75,19 @@ export function backoffDelay(failures: number, base: number, max: number, random
   const exp = Math.min(max, base * 2 ** Math.max(0, Math.min(30, failures - 1)));
   return Math.round(exp / 2 + (exp / 2) * Math.min(1, Math.max(0, random())));
 }
+
+/** The least a 429 waits, even when its `Retry-After` asks for less (or for nothing). */
+export const MIN_RATE_LIMIT_WAIT_MS = 1000;
+
+/**
+ * How long to wait after the `failures`-th fault in a row: at least the `Retry-After` of a 429
+ * (and a second), otherwise the jittered back-off. The one rule for every retry in the engine.
+ */
+export function retryDelay(
+  error: { kind: string; retryAfterMs?: number | undefined },
+  failures: number,
+  options: Pick<ResolvedSyncOptions, 'backoffBaseMs' | 'backoffMaxMs' | 'random'>,
+): number {
+  const backoff = backoffDelay(failures, options.backoffBaseMs, options.backoffMaxMs, options.random);
+  return error.kind === 'rate-limited' ? Math.max(error.retryAfterMs ?? backoff, MIN_RATE_LIMIT_WAIT_MS) : backoff;
+}

@@ -66,6 +66,7 @@ describe('types, with skipLibCheck off', () => {
     import { createMockPodMiddleware, mockPodPlugin, startMockPodServer } from 'presence-widgets/mock-pod/node';
     import { createPresenceProxy } from 'presence-widgets/server';
     import 'presence-widgets/styles.css';
+    import 'presence-widgets/styles/badge.css';
 
     const known: CategoryInfo = getCategoryInfo('BUSY');
     const any: CategoryInfo | undefined = getCategoryInfo(String(Math.random()));
