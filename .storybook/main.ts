@@ -7,6 +7,8 @@ const config: StorybookConfig = {
   addons: ['@storybook/addon-docs', '@storybook/addon-a11y', '@storybook/addon-vitest'],
   staticDirs: ['../public'],
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
+  // The docs open on our introduction, not on Storybook's own onboarding checklist.
+  features: { sidebarOnboardingChecklist: false },
   async viteFinal(viteConfig) {
     // The library's declaration plugin has no business in Storybook's build.
     viteConfig.plugins = (viteConfig.plugins ?? []).flat().filter((p) => {

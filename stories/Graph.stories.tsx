@@ -183,8 +183,14 @@ function Merged(): ReactElement {
   );
 }
 
+/**
+ * The widgets on Microsoft Graph: Teams' availability/activity pairs with their own icons and
+ * names, out of office as a marker on another state, status messages and out-of-office replies as
+ * tooltips and descriptions, and presence merged across Symphony and Teams.
+ */
 const meta = {
   title: 'Graph/Microsoft Graph',
+  tags: ['autodocs'],
   loaders: overHttp ? [mswLoader()] : [],
   parameters: { msw: [...storyGraphHandlers(), ...storyPodHandlers()] },
 } satisfies Meta;

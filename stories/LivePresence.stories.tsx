@@ -1,16 +1,22 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, waitFor } from 'storybook/test';
-import { PresenceProvider, usePresence } from '../src/hooks';
+import { PresenceBadge, PresenceProvider, en } from '../src/components';
+import { usePresence } from '../src/hooks';
+import { PRESENCE_CATEGORIES } from '../src/model';
 import { storyClient } from './support/storyPod';
 
+/** The requesting user's presence as people see it: a badge with its label and time, and the id behind it. */
 function OwnPresence() {
   const q = usePresence();
-  if (q.isError) return <p role="alert">Could not load presence: {q.error.message}</p>;
-  if (!q.data) return <p>Loading presence…</p>;
   return (
     <p>
-      Signed in as <span data-testid="user">{q.data.userId}</span>, status{' '}
-      <strong data-testid="category">{q.data.category}</strong>
+      Your status: <PresenceBadge userId="self" showLabel showSince data-testid="own" />
+      {q.data && (
+        <span className="story-muted">
+          {' '}
+          (user <code data-testid="user">{q.data.userId}</code>)
+        </span>
+      )}
     </p>
   );
 }
@@ -21,7 +27,7 @@ const meta = {
   component: OwnPresence,
   decorators: [
     (Story) => (
-      <PresenceProvider client={storyClient} crossTab={false}>
+      <PresenceProvider client={storyClient} crossTab={false} locale="en">
         <Story />
       </PresenceProvider>
     ),
@@ -31,6 +37,12 @@ export default meta;
 
 export const Own: StoryObj<typeof meta> = {
   play: async ({ canvas }) => {
-    await waitFor(() => expect(canvas.getByTestId('category').textContent).toMatch(/^[A-Z_]+$/), { timeout: 5000 });
+    const own = canvas.getByTestId('own');
+    await waitFor(() => expect(own).toHaveAttribute('data-status', 'ready'), { timeout: 5000 });
+    // A label people read, never the raw value the pod sent.
+    const labels = PRESENCE_CATEGORIES.map((c) => en[c]);
+    await expect(labels).toContain(own.querySelector('.pw-badge__label')?.textContent);
+    await expect(own).not.toHaveTextContent(/\b[A-Z]+_[A-Z_]+\b|\bAVAILABLE\b/);
+    await expect(canvas.getByTestId('user').textContent).toMatch(/^\d+$/);
   },
 };

@@ -79,7 +79,66 @@ export const RightToLeft: Story = {
     const a = avatar.getBoundingClientRect();
     const b = badge.getBoundingClientRect();
     await expect(b.left).toBeLessThan(a.left + a.width / 2);
-    await expect(b.bottom).toBeCloseTo(a.bottom, 0);
+    // Pushed out of the corner by its 2 px ring.
+    await expect(b.bottom - a.bottom).toBeCloseTo(2, 0);
+    await expect(a.left - b.left).toBeCloseTo(2, 0);
+  },
+};
+
+/**
+ * Two initials take about 40% of the diameter and stay clear of the badge at every size (one
+ * initial at 16 px); at 16 and 24 px the badge with its ring covers well under half of the avatar.
+ */
+export const InitialsAndBadge: Story = {
+  render: (args) => (
+    <div style={{ display: 'grid', gap: 16 }}>
+      {/* Typical letters, then the widest pair. */}
+      {['Ada Lovelace', 'Mia Wong'].map((name) => (
+        <div key={name} style={{ display: 'flex', gap: 24, alignItems: 'flex-end' }}>
+          {AVATAR_SIZES.map((size) => (
+            <PresenceAvatar key={size} {...args} name={name} size={size} category="OUT_OF_OFFICE" />
+          ))}
+        </div>
+      ))}
+    </div>
+  ),
+  play: async ({ canvasElement }) => {
+    for (const avatar of canvasElement.querySelectorAll<HTMLElement>('.pw-avatar')) {
+      const size = Number(avatar.dataset.size);
+      const a = avatar.getBoundingClientRect();
+      const initials = avatar.querySelector('.pw-avatar__initials')!;
+      const range = document.createRange();
+      range.selectNodeContents(initials);
+      const text = range.getBoundingClientRect();
+      const badge = avatar.querySelector('.pw-avatar__badge')!.getBoundingClientRect();
+      const ring = Number.parseFloat(getComputedStyle(avatar).getPropertyValue('--pw-badge-ring'));
+      const typical = avatar.getAttribute('aria-label')!.startsWith('Ada');
+      await expect(initials).toHaveTextContent(typical ? (size <= 16 ? /^A$/ : /^AL$/) : size <= 16 ? /^M$/ : /^MW$/);
+      if (size > 16 && typical) {
+        await expect(text.width / size, `initials at ${size}`).toBeGreaterThan(0.33);
+        await expect(text.width / size, `initials at ${size}`).toBeLessThan(0.47);
+      }
+      // The letters' box does not reach the badge.
+      const overlaps = text.right > badge.left && text.bottom > badge.top && text.left < badge.right && text.top < badge.bottom;
+      await expect(overlaps, `letters under the badge at ${size}`).toBe(false);
+      // Share of the avatar's disc under the badge and its ring, sampled on a grid.
+      const R = size / 2;
+      const cx = a.left + R;
+      const cy = a.top + R;
+      const br = badge.width / 2 + ring;
+      const bx = badge.left + badge.width / 2;
+      const by = badge.top + badge.height / 2;
+      let inDisc = 0;
+      let covered = 0;
+      for (let x = a.left; x < a.right; x += size / 64) {
+        for (let y = a.top; y < a.bottom; y += size / 64) {
+          if ((x - cx) ** 2 + (y - cy) ** 2 > R * R) continue;
+          inDisc += 1;
+          if ((x - bx) ** 2 + (y - by) ** 2 <= br * br) covered += 1;
+        }
+      }
+      await expect(covered / inDisc, `disc covered at ${size}`).toBeLessThan(size <= 24 ? 0.12 : 0.1);
+    }
   },
 };
 

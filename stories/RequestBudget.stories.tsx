@@ -1,12 +1,14 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { expect, waitFor, within } from 'storybook/test';
 import '../src/components/presence-widgets.css';
 import { PresenceBadge, PresenceProvider } from '../src/components';
 import { usePresenceSync } from '../src/hooks';
 import type { PresenceKey, PresenceSync, PresenceSyncConfig } from '../src/sync';
 import { StoryPage } from './support/StoryPage';
-import { storyClient } from './support/storyPod';
+import { DEFAULT_SESSION_TOKEN } from '../src/mock-pod';
+import { STORY_POD_BASE, getBrowserPod } from './support/storyPod';
+import { createSymphonyClient } from '../src/client';
 import { storyPeople } from './support/storyPeople';
 
 const SECOND = 1000;
@@ -60,6 +62,27 @@ function lanes(): Lane[] {
   ];
 }
 
+/** Told of every per-user read the pod refused with 429. */
+const refusalListeners = new Set<(key: PresenceKey) => void>();
+
+/**
+ * The page's client: the stories' client, with a `fetch` that notes the pod's 429 answers. The
+ * engine shows a first 429 as no error at all (it keeps the last status, or keeps loading, and
+ * waits as told), so the page counts refusals where they happen, on the wire.
+ */
+const budgetClient = createSymphonyClient({
+  podUrl: STORY_POD_BASE,
+  fetch: async (input, init) => {
+    const response = await globalThis.fetch(input, init);
+    if (response.status === 429) {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const id = /\/v3\/user\/(\d+)\/presence/.exec(url)?.[1];
+      if (id) for (const listener of refusalListeners) listener(id as PresenceKey);
+    }
+    return response;
+  },
+});
+
 /**
  * Everything the engine requests from the moment it starts, kept for an hour (a registration
  * counts for that long). Subscribed in an effect of a child of the provider: children's
@@ -76,7 +99,8 @@ function useRequestLog(sync: PresenceSync): readonly LogEntry[] {
         added = (event.ids ?? []).map((key) => ({ kind: 'register', key, at: event.at, seq }));
       } else if (event.type === 'request' && event.kind === 'read' && event.key !== undefined) {
         added = [{ kind: 'read', key: event.key, at: event.at, seq }];
-      } else if (event.type === 'error') {
+      } else if (event.type === 'error' && event.error.status !== 429) {
+        // 429s are counted on the wire (see budgetClient), where the first one of a run shows too.
         added = [{ kind: 'error', key: event.key, at: Date.now(), seq, status: event.error.status }];
       }
       if (added.length === 0) return;
@@ -86,6 +110,14 @@ function useRequestLog(sync: PresenceSync): readonly LogEntry[] {
       });
     });
   }, [sync]);
+  useEffect(() => {
+    const onRefused = (key: PresenceKey) =>
+      setLog((prev) => [...prev, { kind: 'error', key, at: Date.now(), seq: -1, status: 429 }]);
+    refusalListeners.add(onRefused);
+    return () => {
+      refusalListeners.delete(onRefused);
+    };
+  }, []);
   return log;
 }
 
@@ -131,12 +163,14 @@ function elapsed(ms: number): string {
 
 const DRAW_ORDER: Readonly<Record<LogEntry['kind'], number>> = { register: 0, read: 1, error: 2 };
 
-// Chart geometry, in SVG user units.
-const LABEL_W = 190;
-const PLOT_W = 720;
+// Chart geometry, in SVG user units, which are CSS pixels: the chart is drawn at the width it is
+// shown at, so its text stays 12 px on a phone instead of shrinking with the picture.
 const LANE_H = 30;
 const TOP = 24;
-const WIDTH = LABEL_W + PLOT_W + 12;
+/** Widest the chart is drawn; wider screens leave it at that. */
+const MAX_WIDTH = 922;
+/** Narrowest drawing; a narrower column scrolls it sideways inside its own box. */
+const MIN_WIDTH = 300;
 
 function Timeline({
   laneList,
@@ -145,7 +179,10 @@ function Timeline({
   startedAt,
   now,
   summary,
+  width: shownWidth,
 }: {
+  /** Width available, in CSS pixels. */
+  width: number;
   laneList: readonly Lane[];
   byKey: ReadonlyMap<PresenceKey, readonly LogEntry[]>;
   stats: ReadonlyMap<PresenceKey, LaneStats>;
@@ -153,6 +190,10 @@ function Timeline({
   now: number;
   summary: string;
 }): ReactElement {
+  const WIDTH = Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, shownWidth)));
+  const LABEL_W = Math.round(Math.min(190, WIDTH * 0.36));
+  const PLOT_W = WIDTH - LABEL_W - 12;
+  const maxName = Math.floor((LABEL_W - 34) / 7);
   // The first 6 minutes fill from the left; after that the chart scrolls with the clock.
   const from = Math.max(startedAt, now - SPAN_MS);
   const x = (t: number) => LABEL_W + ((Math.min(Math.max(t, from), from + SPAN_MS) - from) / SPAN_MS) * PLOT_W;
@@ -161,7 +202,7 @@ function Timeline({
   for (let t = Math.ceil((from - startedAt) / MINUTE) * MINUTE; t <= from - startedAt + SPAN_MS; t += MINUTE) minutes.push(t);
 
   return (
-    <svg className="story-chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label={summary}>
+    <svg className="story-chart" viewBox={`0 0 ${WIDTH} ${height}`} width={WIDTH} height={height} role="img" aria-label={summary}>
       {minutes.map((t) => (
         <g key={t}>
           <line className="story-chart__grid" x1={x(startedAt + t)} x2={x(startedAt + t)} y1={TOP - 6} y2={height - 8} />
@@ -179,7 +220,7 @@ function Timeline({
           <g key={lane.key} data-lane={lane.key}>
             {i % 2 === 0 && <rect className="story-chart__lane" x={0} y={y} width={WIDTH} height={LANE_H} />}
             <text x={6} y={mid + 4}>
-              {lane.name.length > 22 ? `${lane.name.slice(0, 21)}…` : lane.name}
+              {lane.name.length > maxName ? `${lane.name.slice(0, maxName - 1)}…` : lane.name}
             </text>
             <text className="story-chart__muted" x={LABEL_W - 8} y={mid + 4} textAnchor="end">
               {lane.external ? `${s?.readsLast5 ?? 0}/1` : `${s?.readsLast5 ?? 0}`}
@@ -241,6 +282,19 @@ function RequestBudget(): ReactElement {
   const registrationRequests = new Set(log.filter((e) => e.kind === 'register').map((e) => e.seq)).size;
   const externalStats = laneList.filter((l) => l.external).map((l) => stats.get(l.key)!);
   const kept = externalStats.every((s) => s.maxReadsIn5 <= 1 && s.unregisteredReads === 0);
+  // A 429 is the pod enforcing the session's budget (a read by another page of the same session,
+  // or before a reload): the engine waits as told, so the budget is still kept, and the page says so.
+  const refused = log.filter((e) => e.kind === 'error' && e.status === 429).length;
+  const [chartWidth, setChartWidth] = useState(MAX_WIDTH);
+  const chartBox = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = chartBox.current;
+    if (!el) return undefined;
+    setChartWidth(el.clientWidth);
+    const observer = new ResizeObserver(() => setChartWidth(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   const summary =
     `Request timeline for ${laneList.length} users, ${elapsed(now - startedAt)} since the page opened: ` +
     `${totalReads} reads, and ${registrationRequests} interest registration ${registrationRequests === 1 ? 'request' : 'requests'} ` +
@@ -260,10 +314,27 @@ function RequestBudget(): ReactElement {
         read less than 5 minutes before, since the budget belongs to the session, not the page.
       </p>
       {/* A live region that changes only with the verdict, not with every read. */}
-      <p className="story-verdict" data-kept={kept} role="status">
+      <p className="story-verdict" data-kept={kept} data-refused={refused} role="status">
         {kept ? 'Budget kept' : 'Budget exceeded: an external contact was read too often or unregistered'}
+        {refused > 0 && (
+          <span className="story-verdict__note">
+            {' '}
+            · the pod refused {refused} {refused === 1 ? 'read' : 'reads'} with 429 (a read this session made before
+            the page opened); the engine waited as told
+          </span>
+        )}
       </p>
-      <Timeline laneList={laneList} byKey={byKey} stats={stats} startedAt={startedAt} now={now} summary={summary} />
+      <div className="story-chart-box" ref={chartBox}>
+        <Timeline
+          laneList={laneList}
+          byKey={byKey}
+          stats={stats}
+          startedAt={startedAt}
+          now={now}
+          summary={summary}
+          width={chartWidth}
+        />
+      </div>
       <ul className="story-legend" aria-label="Legend">
         <li>
           <svg className="story-chart" viewBox="0 0 18 18" aria-hidden="true">
@@ -292,8 +363,10 @@ function RequestBudget(): ReactElement {
         <li>Numbers at the left: reads in the last 5 minutes (/ limit)</li>
       </ul>
 
+      {/* Scrolls sideways on its own on a phone, so the page does not. */}
+      <div className="story-scroll" role="region" aria-labelledby="story-budget-caption" tabIndex={0}>
       <table className="story-table">
-        <caption>Requests per user since the page opened</caption>
+        <caption id="story-budget-caption">Requests per user since the page opened</caption>
         <thead>
           <tr>
             <th scope="col">Person</th>
@@ -346,6 +419,7 @@ function RequestBudget(): ReactElement {
           </tr>
         </tfoot>
       </table>
+      </div>
     </StoryPage>
   );
 }
@@ -361,7 +435,7 @@ const meta = {
   parameters: { layout: 'fullscreen' },
   decorators: [
     (Story) => (
-      <PresenceProvider client={storyClient} crossTab={false} options={ENGINE_OPTIONS} locale="en">
+      <PresenceProvider client={budgetClient} crossTab={false} options={ENGINE_OPTIONS} locale="en">
         <Story />
       </PresenceProvider>
     ),
@@ -387,5 +461,49 @@ export const RequestBudget_: StoryObj<typeof meta> = {
     );
     await expect(canvas.getByRole('status')).toHaveTextContent(/^Budget kept/);
     await expect(canvas.getByRole('img', { name: /^Request timeline/ }).querySelector('[data-kind="read"]')).not.toBeNull();
+  },
+};
+
+/**
+ * The same page opened again within 5 minutes of another page of this session reading an external
+ * contact (a reload, a second tab without the tab coordinator): the pod answers that read with 429.
+ * The engine waits as told, so the budget is kept, and the verdict says what the pod refused.
+ */
+export const AfterAReload: StoryObj<typeof meta> = {
+  name: 'After a reload (429s)',
+  beforeEach: async () => {
+    const pod = getBrowserPod();
+    const contact = storyPeople().budget.external[0]!.id;
+    const headers = { sessionToken: DEFAULT_SESSION_TOKEN };
+    // "The previous page": registers the contact and reads them, as the engine would have.
+    await pod.handle({ method: 'POST', path: '/v1/user/presence/register', headers, bodyText: `[${contact}]` });
+    await pod.handle({ method: 'GET', path: `/v3/user/${contact}/presence`, headers });
+  },
+  play: async ({ canvas }) => {
+    const verdict = canvas.getByRole('status');
+    await waitFor(() => expect(Number(verdict.dataset.refused)).toBeGreaterThan(0), { timeout: 10_000 });
+    await expect(verdict).toHaveTextContent(/^Budget kept · the pod refused \d+ reads? with 429/);
+  },
+};
+
+/** At phone width the chart is drawn at that width (its text stays 12 px) and the table scrolls in its own box. */
+export const PhoneWidth: StoryObj<typeof meta> = {
+  name: 'At 375 px',
+  decorators: [
+    (Story) => (
+      <div data-testid="phone" style={{ width: 375, overflow: 'auto' }}>
+        <Story />
+      </div>
+    ),
+  ],
+  play: async ({ canvas }) => {
+    const phone = canvas.getByTestId('phone');
+    const chart = canvas.getByRole('img', { name: /^Request timeline/ });
+    await waitFor(() => expect(chart.getBoundingClientRect().width).toBeLessThanOrEqual(375 - 2 * 16));
+    // Drawn 1:1: an SVG unit is a CSS pixel, so the 12 px labels are 12 px on screen.
+    await expect(chart.getBoundingClientRect().width).toBe(Number(chart.getAttribute('width')));
+    await expect(phone.scrollWidth).toBeLessThanOrEqual(phone.clientWidth);
+    const table = canvas.getByRole('region', { name: 'Requests per user since the page opened' });
+    await expect(table.scrollWidth).toBeGreaterThan(table.clientWidth);
   },
 };

@@ -90,7 +90,8 @@ const PresenceAvatarView = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceA
         <img className="pw-avatar__image" src={src} alt="" onError={() => setFailedSrc(src)} />
       ) : (
         <span className="pw-avatar__initials" aria-hidden="true">
-          {initialsOf(name)}
+          {/* At 16 px two letters would be a smudge beside the badge: one is shown. */}
+          {size <= 16 ? Array.from(initialsOf(name))[0] : initialsOf(name)}
         </span>
       )}
       {withBadge && (

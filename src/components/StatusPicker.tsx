@@ -441,107 +441,111 @@ const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPic
 
   return (
     <span className="pw-picker" data-state={state} data-size={size} ref={rootRef}>
-      <button
-        type="button"
-        role="combobox"
-        aria-haspopup="listbox"
-        aria-expanded={open}
-        aria-controls={listId}
-        aria-activedescendant={open && active >= 0 ? optionId(active) : undefined}
-        aria-label={labels.changeStatus}
-        aria-describedby={message ? statusId : undefined}
-        aria-busy={pending || undefined}
-        data-state={state}
-        data-tone={shownGraph?.tone ?? info?.tone ?? 'unknown'}
-        data-category={info ? info.category : shown === undefined || shownGraph ? undefined : 'unknown'}
-        data-graph={shownGraph ? shown : undefined}
-        disabled={disabled}
-        {...rest}
-        className={className ? `pw-picker__trigger ${className}` : 'pw-picker__trigger'}
-        ref={ref}
-        onKeyDown={composeEventHandlers(onKeyDown, handleKeyDown)}
-        onClick={composeEventHandlers(onClick, handleClick)}
-        onBlur={composeEventHandlers(onBlur, (e) => {
-          if (open && !rootRef.current?.contains(e.relatedTarget as Node | null)) close();
-        })}
-      >
-        <PresenceIcon
-          glyph={pending ? 'loading' : (shownGraph?.glyph ?? info?.glyph ?? 'unknown')}
-          marker={!pending && shownGraph?.outOfOfficeMarker ? 'out-of-office' : undefined}
-        />
-        <span className="pw-picker__value">
-          <span className="pw-picker__label">{valueLabel}</span>
-          {/* Every option's label in the same grid cell, unseen: the button is as wide as the
-              longest, so it keeps its width when the status (or the language) changes. Drawn by
-              the stylesheet from data-label, so they stay out of the button's text. */}
-          {options.map((key) => (
-            <span key={key} className="pw-picker__sizer" aria-hidden="true" data-label={optionLabel(key)} />
-          ))}
-        </span>
-        <svg className="pw-picker__chevron" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-          <path d="M4 6l4 4 4-4" />
-        </svg>
-      </button>
-      <span
-        role="listbox"
-        id={listId}
-        className="pw-listbox"
-        aria-label={labels.changeStatus}
-        data-state={state}
-        data-side={placement.side}
-        data-align={placement.align}
-        // Through the CSS object model, which a strict CSP allows; only set once measured, never on a server render.
-        style={
-          placement.maxHeight === undefined
-            ? undefined
-            : ({ '--pw-listbox-max-height': `${placement.maxHeight}px` } as CSSProperties)
-        }
-        hidden={!open}
-        ref={listRef}
-      >
-        {options.map((key, i) => {
-          const graphOption = graphLook(key);
-          const category = key as PresenceCategory;
-          const option = graphOption ?? getCategoryInfo(category);
-          const external = graphOption ? category : (toExternalView(category) as PresenceCategory);
-          const oid = optionId(i);
-          const hint =
-            external !== category
-              ? formatLabel(labels.externalSees, { label: labels[category], external: labels[external] })
-              : undefined;
-          return (
-            <span
-              key={category}
-              role="option"
-              id={oid}
-              className="pw-option"
-              aria-selected={category === value}
-              aria-describedby={hint ? `${oid}hint` : undefined}
-              data-category={graphOption ? undefined : category}
-              data-graph={graphOption ? key : undefined}
-              data-tone={option?.tone ?? 'unknown'}
-              data-active={i === active ? '' : undefined}
-              // Keep the focus on the button, which owns the keyboard.
-              onMouseDown={(e) => e.preventDefault()}
-              onClick={() => commit(i)}
-            >
-              <PresenceIcon glyph={option?.glyph ?? 'unknown'} />
-              <span className="pw-option__text">
-                <span className="pw-option__label">{optionLabel(key)}</span>
-                {/* Out of the name (which stays the label, as typeahead and "label in name"
-                    expect) but still the description: aria-describedby reads hidden nodes. */}
-                {hint && (
-                  <span id={`${oid}hint`} className="pw-option__hint" aria-hidden="true">
-                    {hint}
-                  </span>
-                )}
+      {/* The list is placed against the button alone (not the whole picker, which a flex parent may
+          stretch, or whose status line may add height). */}
+      <span className="pw-picker__anchor">
+        <button
+          type="button"
+          role="combobox"
+          aria-haspopup="listbox"
+          aria-expanded={open}
+          aria-controls={listId}
+          aria-activedescendant={open && active >= 0 ? optionId(active) : undefined}
+          aria-label={labels.changeStatus}
+          aria-describedby={message ? statusId : undefined}
+          aria-busy={pending || undefined}
+          data-state={state}
+          data-tone={shownGraph?.tone ?? info?.tone ?? 'unknown'}
+          data-category={info ? info.category : shown === undefined || shownGraph ? undefined : 'unknown'}
+          data-graph={shownGraph ? shown : undefined}
+          disabled={disabled}
+          {...rest}
+          className={className ? `pw-picker__trigger ${className}` : 'pw-picker__trigger'}
+          ref={ref}
+          onKeyDown={composeEventHandlers(onKeyDown, handleKeyDown)}
+          onClick={composeEventHandlers(onClick, handleClick)}
+          onBlur={composeEventHandlers(onBlur, (e) => {
+            if (open && !rootRef.current?.contains(e.relatedTarget as Node | null)) close();
+          })}
+        >
+          <PresenceIcon
+            glyph={pending ? 'loading' : (shownGraph?.glyph ?? info?.glyph ?? 'unknown')}
+            marker={!pending && shownGraph?.outOfOfficeMarker ? 'out-of-office' : undefined}
+          />
+          <span className="pw-picker__value">
+            <span className="pw-picker__label">{valueLabel}</span>
+            {/* Every option's label in the same grid cell, unseen: the button is as wide as the
+                longest, so it keeps its width when the status (or the language) changes. Drawn by
+                the stylesheet from data-label, so they stay out of the button's text. */}
+            {options.map((key) => (
+              <span key={key} className="pw-picker__sizer" aria-hidden="true" data-label={optionLabel(key)} />
+            ))}
+          </span>
+          <svg className="pw-picker__chevron" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+            <path d="M4 6l4 4 4-4" />
+          </svg>
+        </button>
+        <span
+          role="listbox"
+          id={listId}
+          className="pw-listbox"
+          aria-label={labels.changeStatus}
+          data-state={state}
+          data-side={placement.side}
+          data-align={placement.align}
+          // Through the CSS object model, which a strict CSP allows; only set once measured, never on a server render.
+          style={
+            placement.maxHeight === undefined
+              ? undefined
+              : ({ '--pw-listbox-max-height': `${placement.maxHeight}px` } as CSSProperties)
+          }
+          hidden={!open}
+          ref={listRef}
+        >
+          {options.map((key, i) => {
+            const graphOption = graphLook(key);
+            const category = key as PresenceCategory;
+            const option = graphOption ?? getCategoryInfo(category);
+            const external = graphOption ? category : (toExternalView(category) as PresenceCategory);
+            const oid = optionId(i);
+            const hint =
+              external !== category
+                ? formatLabel(labels.externalSees, { label: labels[category], external: labels[external] })
+                : undefined;
+            return (
+              <span
+                key={category}
+                role="option"
+                id={oid}
+                className="pw-option"
+                aria-selected={category === value}
+                aria-describedby={hint ? `${oid}hint` : undefined}
+                data-category={graphOption ? undefined : category}
+                data-graph={graphOption ? key : undefined}
+                data-tone={option?.tone ?? 'unknown'}
+                data-active={i === active ? '' : undefined}
+                // Keep the focus on the button, which owns the keyboard.
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => commit(i)}
+              >
+                <PresenceIcon glyph={option?.glyph ?? 'unknown'} />
+                <span className="pw-option__text">
+                  <span className="pw-option__label">{optionLabel(key)}</span>
+                  {/* Out of the name (which stays the label, as typeahead and "label in name"
+                      expect) but still the description: aria-describedby reads hidden nodes. */}
+                  {hint && (
+                    <span id={`${oid}hint`} className="pw-option__hint" aria-hidden="true">
+                      {hint}
+                    </span>
+                  )}
+                </span>
+                <svg className="pw-option__check" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+                  <path d="M3.5 8.5l3 3 6-7" />
+                </svg>
               </span>
-              <svg className="pw-option__check" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-                <path d="M3.5 8.5l3 3 6-7" />
-              </svg>
-            </span>
-          );
-        })}
+            );
+          })}
+        </span>
       </span>
       {/* Always rendered: a live region only announces changes once it is in the tree. */}
       <span id={statusId} role="status" className="pw-picker__status" data-error={!pending && error ? '' : undefined}>

@@ -39,7 +39,7 @@ export function PresenceIcon({ glyph, px, marker }: PresenceIconProps): ReactEle
     >
       {hasDisc(glyph) && disc}
       {MARKS[glyph] && <path d={MARKS[glyph]} />}
-      {marker && <circle className="pw-icon__marker" data-marker={marker} cx="26" cy="26" r="6" />}
+      {marker && <circle className="pw-icon__marker" data-marker={marker} cx="24" cy="24" r="9" />}
     </svg>
   );
 }

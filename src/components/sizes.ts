@@ -24,16 +24,17 @@ export const AVATAR_SIZES = [16, 24, 32, 40, 48, 64, 80, 160] as const;
 export type PresenceAvatarSize = (typeof AVATAR_SIZES)[number];
 
 /**
- * The badge drawn on an avatar of each size: about a quarter of its width, never below 8 px.
- * Mirrors the `.pw-avatar[data-size]` rules of the stylesheet.
+ * Width in CSS pixels of the badge drawn on an avatar of each size: about a quarter of it, and
+ * at 16 and 24 px small enough (6 and 8 px) that, with its ring, it covers under half of the
+ * avatar. Mirrors the `.pw-avatar[data-size]` rules of the stylesheet.
  */
-export const AVATAR_BADGE_SIZE: Readonly<Record<PresenceAvatarSize, PresenceBadgeSizeName>> = {
-  16: 'tiny',
-  24: 'extra-small',
-  32: 'small',
-  40: 'small',
-  48: 'medium',
-  64: 'large',
-  80: 'large',
-  160: 'extra-large',
+export const AVATAR_BADGE_SIZE: Readonly<Record<PresenceAvatarSize, number>> = {
+  16: 6,
+  24: 8,
+  32: 12,
+  40: 12,
+  48: 16,
+  64: 20,
+  80: 20,
+  160: 28,
 };

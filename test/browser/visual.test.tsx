@@ -1,5 +1,6 @@
 /**
- * Visual references: the badge matrix and a roster, in the light and dark themes, compared with
+ * Visual references: the badge matrix, avatars with initials, the open picker and PresenceRoster,
+ * in the light and dark themes and right to left, compared with
  * the PNGs committed in __screenshots__/visual.test.tsx/ (1% of pixels may differ, for
  * anti-aliasing between machines).
  *
@@ -12,11 +13,23 @@ import type { ReactElement, ReactNode } from 'react';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import '../../src/components/presence-widgets.css';
-import { PresenceAvatar, PresenceBadge, PresenceUiProvider, type PresenceStatus } from '../../src/components';
+import {
+  AVATAR_SIZES,
+  PresenceAvatar,
+  PresenceBadge,
+  PresenceRoster,
+  PresenceUiProvider,
+  StatusPicker,
+  graphPresenceUi,
+  type PresenceRosterPerson,
+  type PresenceStatus,
+} from '../../src/components';
 import { PRESENCE_CATEGORIES, type CategoryValue } from '../../src/model';
 
 type Theme = 'light' | 'dark';
 const THEMES: readonly Theme[] = ['light', 'dark'];
+/** Theme and direction: both themes left to right, and the light theme right to left. */
+const VARIANTS = ['light', 'dark', 'light-rtl'] as const;
 const SIZES = ['small', 'medium', 'large'] as const;
 const VIEWS = ['internal', 'external'] as const;
 
@@ -62,14 +75,15 @@ const PORTRAIT = `data:image/svg+xml,${encodeURIComponent(
  * stable screenshot) and the font is one Debian ships, so renders do not depend on the machine's
  * default fonts.
  */
-function Frame({ theme, testId, children }: { theme: Theme; testId: string; children: ReactNode }): ReactElement {
+function Frame({ theme, testId, children, dir }: { theme: Theme; testId: string; children: ReactNode; dir?: 'rtl' }): ReactElement {
   return (
-    <PresenceUiProvider locale="en-GB">
+    <PresenceUiProvider locale="en-GB" graph={graphPresenceUi}>
       <style>{'.visual-frame *, .visual-frame *::before { animation: none !important; transition: none !important; }'}</style>
       <div
         className="visual-frame"
         data-testid={testId}
         data-pw-theme={theme}
+        dir={dir}
         style={{
           display: 'inline-block',
           padding: 16,
@@ -128,9 +142,9 @@ function BadgeMatrix({ theme }: { theme: Theme }): ReactElement {
   );
 }
 
-function Roster({ theme }: { theme: Theme }): ReactElement {
+function Roster({ theme, dir }: { theme: Theme; dir?: 'rtl' }): ReactElement {
   return (
-    <Frame theme={theme} testId="roster">
+    <Frame theme={theme} testId="roster" dir={dir}>
       <ul
         style={{
           display: 'grid',
@@ -158,6 +172,61 @@ function Roster({ theme }: { theme: Theme }): ReactElement {
   );
 }
 
+/** Every avatar size with initials and a badge, and the Graph out-of-office marker on badges of every size. */
+function AvatarsAndMarkers({ theme }: { theme: Theme }): ReactElement {
+  const graph = { availability: 'Busy', activity: 'InACall', outOfOffice: true };
+  return (
+    <Frame theme={theme} testId="avatars">
+      <div style={{ display: 'flex', gap: 16, alignItems: 'flex-end' }}>
+        {AVATAR_SIZES.map((size) => (
+          <PresenceAvatar key={size} name="Ada Lovelace" size={size} category="BUSY" />
+        ))}
+      </div>
+      <div style={{ display: 'flex', gap: 16, alignItems: 'flex-end', marginTop: 12 }}>
+        {AVATAR_SIZES.map((size) => (
+          <PresenceAvatar key={size} name="Mia Wong" size={size} category="AVAILABLE" graph={{ ...graph, availability: 'Available', activity: 'Available' }} />
+        ))}
+      </div>
+      <div style={{ display: 'flex', gap: 16, alignItems: 'center', marginTop: 12 }}>
+        {SIZES_ALL.map((size) => (
+          <PresenceBadge key={size} category="BUSY" graph={graph} size={size} />
+        ))}
+      </div>
+    </Frame>
+  );
+}
+const SIZES_ALL = ['tiny', 'extra-small', 'small', 'medium', 'large', 'extra-large'] as const;
+
+/** The picker open on a chosen status, with another one highlighted by the keyboard. */
+function OpenPicker({ theme, dir }: { theme: Theme; dir?: 'rtl' }): ReactElement {
+  return (
+    <Frame theme={theme} testId="picker" dir={dir}>
+      <div style={{ width: 420, height: 420, display: 'flex', justifyContent: 'flex-end' }}>
+        <StatusPicker defaultValue="BUSY" defaultOpen />
+      </div>
+    </Frame>
+  );
+}
+
+/** Twelve fixed people on the roster, with every group including loading and failed reads. */
+const ROSTER_PEOPLE: readonly PresenceRosterPerson[] = ROSTER_NAMES.slice(0, 12).map((name, i) => ({
+  id: String(13056700000000 + i),
+  name,
+  detail: ['Rates desk', 'FX desk', 'Credit desk'][i % 3],
+  ...ROSTER_STATES[i % ROSTER_STATES.length]!,
+  ...(i === 11 ? { status: 'error' as const, category: undefined } : {}),
+}));
+
+function RosterComponent({ theme, dir }: { theme: Theme; dir?: 'rtl' }): ReactElement {
+  return (
+    <Frame theme={theme} testId="presence-roster" dir={dir}>
+      <div style={{ width: 1100 }}>
+        <PresenceRoster aria-label="Desk" people={ROSTER_PEOPLE} />
+      </div>
+    </Frame>
+  );
+}
+
 beforeAll(async () => {
   // Room for the whole matrix without wrapping, whatever the runner's default viewport.
   await page.viewport(1280, 900);
@@ -172,6 +241,40 @@ describe('visual references', () => {
     expect(matrix.element().querySelectorAll('[role="img"]')).toHaveLength(MATRIX_ROWS.length * VIEWS.length * SIZES.length);
     await expect.element(matrix.getByText('Be right back').first()).toBeVisible();
     await expect.element(matrix).toMatchScreenshot(`badge-matrix-${theme}`, SCREENSHOT_OPTIONS);
+  });
+
+  it.each(THEMES)('avatars and out-of-office markers, %s theme', async (theme) => {
+    render(<AvatarsAndMarkers theme={theme} />);
+    const avatars = page.getByTestId('avatars');
+    expect(avatars.element().querySelectorAll('.pw-avatar')).toHaveLength(AVATAR_SIZES.length * 2);
+    // The out-of-office marker is a dot one can see at every size: at least 5 px across with its ring.
+    const markers = [...avatars.element().querySelectorAll('.pw-icon__marker')];
+    expect(markers).toHaveLength(AVATAR_SIZES.length + SIZES_ALL.length);
+    for (const marker of markers) expect(marker.getBoundingClientRect().width).toBeGreaterThanOrEqual(5);
+    await expect.element(avatars).toMatchScreenshot(`avatars-${theme}`, SCREENSHOT_OPTIONS);
+  });
+
+  it.each(VARIANTS)('open picker, %s', async (variant) => {
+    const [theme, dir] = variant.split('-') as [Theme, 'rtl' | undefined];
+    render(<OpenPicker theme={theme} dir={dir} />);
+    const picker = page.getByTestId('picker');
+    await expect.element(picker.getByRole('listbox')).toBeVisible();
+    await expect.element(picker).toMatchScreenshot(`picker-${variant}`, SCREENSHOT_OPTIONS);
+  });
+
+  it.each(VARIANTS)('PresenceRoster, %s', async (variant) => {
+    const [theme, dir] = variant.split('-') as [Theme, 'rtl' | undefined];
+    render(<RosterComponent theme={theme} dir={dir} />);
+    const roster = page.getByTestId('presence-roster');
+    await expect.element(roster.getByRole('grid', { name: 'Desk' })).toBeVisible();
+    await expect.element(roster).toMatchScreenshot(`presence-roster-${variant}`, SCREENSHOT_OPTIONS);
+  });
+
+  it('roster, right to left', async () => {
+    render(<Roster theme="light" dir="rtl" />);
+    const roster = page.getByTestId('roster');
+    await expect.element(roster.getByRole('img', { name: 'Aisha Okafor, Status not set' })).toBeVisible();
+    await expect.element(roster).toMatchScreenshot('roster-light-rtl', SCREENSHOT_OPTIONS);
   });
 
   it.each(THEMES)('roster, %s theme', async (theme) => {

@@ -112,7 +112,7 @@ describe('PresenceAvatar', () => {
   });
 
   it.each(AVATAR_SIZES.map((size) => [size, AVATAR_BADGE_SIZE[size]] as const))(
-    'size %i is a data-size (badge %s comes from the stylesheet)',
+    'size %i is a data-size (its %i px badge comes from the stylesheet)',
     (size) => {
       render(<PresenceAvatar name="Ada" category="AWAY" size={size} />);
       expect(screen.getByRole('img')).toHaveAttribute('data-size', String(size));

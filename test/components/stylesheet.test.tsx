@@ -64,8 +64,10 @@ describe('presence-widgets.css', () => {
     expect(Object.keys(DARK).sort()).toEqual(Object.keys(LIGHT).sort());
   });
 
-  it('puts the explicit themes after the media query, so they win on the root element', () => {
-    expect(CSS.indexOf("[data-pw-theme='light']")).toBeGreaterThan(CSS.indexOf('@media (prefers-color-scheme: dark)'));
+  it('is dark only when the host asks: the OS setting reaches only data-pw-theme="system"', () => {
+    const queries = [...CSS.matchAll(/@media \(prefers-color-scheme: dark\)\s*{\s*([^{]+){/g)].map((m) => m[1]!.trim());
+    expect(queries).toEqual(["[data-pw-theme='system']"]);
+    expect(CSS).toMatch(/\[data-pw-theme='system'\]\s*{\s*color-scheme: light dark;/);
   });
 
   describe.each([
@@ -100,7 +102,7 @@ describe('presence-widgets.css', () => {
     for (const tone of TONES) expect(CSS).toContain(`[data-tone='${tone}'] { --pw-tone: var(--pw-${tone}); }`);
     expect(CSS).toMatch(/@media \(prefers-reduced-motion: reduce\)\s*{\s*\.pw-icon\[data-glyph='loading'\]\s*{\s*animation: none;/);
     expect(CSS).toContain('@media (forced-colors: active)');
-    expect(CSS).toMatch(/\.pw-avatar__badge\s*{[^}]*inset-inline-end: 0;/);
+    expect(CSS).toMatch(/\.pw-avatar__badge\s*{[^}]*inset-inline-end: calc\(var\(--pw-badge-ring\) \* -1\);/);
     expect(CSS).not.toMatch(/\b(left|right):/);
   });
 

@@ -334,6 +334,15 @@ describe('widgets under a strict Content-Security-Policy', () => {
     expect(await image.evaluate((img) => img.getBoundingClientRect().width)).toBe(48);
     expect(await page.locator('[data-testid="avatar-initials"] .pw-avatar__initials').textContent()).toBe('AT');
 
+    // The roster's virtual rows got their positions (set through the CSS object model): each row
+    // sits below the one before, none left at the top.
+    const rowTops = await page
+      .locator('[data-testid="roster"] [role="row"]')
+      .evaluateAll((rows) => rows.map((r) => Math.round(r.getBoundingClientRect().top)));
+    expect(rowTops.length).toBeGreaterThan(1);
+    expect(rowTops).toEqual([...rowTops].sort((a, b) => a - b));
+    expect(new Set(rowTops).size).toBe(rowTops.length);
+
     // Open with a click, move with the keyboard, choose with Enter.
     const options = settableCategories();
     const from = options.indexOf('AVAILABLE');

@@ -14,6 +14,7 @@ import {
   PresenceAvatar,
   PresenceBadge,
   PresenceProvider,
+  PresenceRoster,
   StatusPicker,
   createSymphonyClient,
 } from '../../../src/index';
@@ -50,6 +51,12 @@ function App() {
           {/* Served from public/: same origin, as `img-src` (from default-src 'self') requires. */}
           <PresenceAvatar userId={first} name="Grace Hopper" src="/avatar.svg" size={48} data-testid="avatar-image" />
           <PresenceAvatar userId={second} name="Alan Turing" size={48} data-testid="avatar-initials" />
+          {/* Virtual rows are placed through the CSS object model, which the policy allows. */}
+          <PresenceRoster
+            aria-label="Live roster"
+            people={ids.map((id, i) => ({ id, name: `Person ${i + 1}` }))}
+            data-testid="roster"
+          />
         </section>
       </PresenceProvider>
     </main>
