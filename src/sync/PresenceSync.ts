@@ -214,6 +214,8 @@ export class PresenceSync {
 
   // Sessions: registrations belong to the session that made them (SYM-RI-8)
   private session: string | undefined;
+  /** Whether the client was asked for its session once (clients without session keys: always). */
+  private sessionKnown = false;
   private registeredSession: string | undefined;
   private identity: string | undefined;
   private readonly persistence: PresencePersistence | undefined;
@@ -789,8 +791,7 @@ export class PresenceSync {
   private learnSelf(presence: Presence): void {
     if (this.selfId === presence.userId) return;
     this.selfId = presence.userId;
-    // Behind a proxy the browser holds no token: the requesting user stands for the session.
-    if (!this.client.sessionKey) this.setIdentity(`u:${presence.userId}`);
+    this.updateIdentity();
     if (this.selfTenant === undefined) {
       this.selfTenant = tenantOf(presence.userId);
       // Users retained before the tenant was known may turn out internal: reschedule them.
@@ -1384,7 +1385,11 @@ export class PresenceSync {
   private async checkSession(): Promise<string | undefined> {
     if (!this.client.sessionKey) return undefined;
     const key = await this.client.sessionKey();
-    if (key !== this.session && !this.destroyed) this.onSessionChange(key);
+    if (this.destroyed) return key;
+    const first = !this.sessionKnown;
+    this.sessionKnown = true;
+    if (key !== this.session) this.onSessionChange(key);
+    else if (first) this.updateIdentity();
     return key;
   }
 
@@ -1402,7 +1407,18 @@ export class PresenceSync {
         }
       }
     }
-    if (key !== undefined) this.setIdentity(key);
+    this.updateIdentity();
+  }
+
+  /**
+   * The session's identity: the digest of its token, or behind a proxy (no token in the browser)
+   * the requesting user, who stands for the session there.
+   */
+  private updateIdentity(): void {
+    // With a token in the browser, wait for its digest rather than file state under the user.
+    if (!this.sessionKnown && this.client.sessionKey) return;
+    const identity = this.session ?? (this.selfId === undefined ? undefined : `u:${this.selfId}`);
+    if (identity !== undefined) this.setIdentity(identity);
   }
 
   /** Files the engine's state under `identity`, dropping what was kept for another one. */

@@ -168,7 +168,9 @@ describe("README's Try it locally, as written", () => {
       const all = await roster.allInnerTexts();
       return all.length === 2 && all.every((t) => t !== '…') && all;
     });
-    for (const text of texts) expect(PRESENCE_CATEGORIES).toContain(text);
+    // On failure, say what the page and the pod saw.
+    const seen = () => `page problems: ${watch.problems().join('\n')}\nserver: ${server!.output()}`;
+    for (const text of texts) expect(PRESENCE_CATEGORIES, seen()).toContain(text);
 
     // The picker sets the requesting user's presence in the pod behind the dev server.
     await page.getByRole('combobox', { name: /change status/i }).click();

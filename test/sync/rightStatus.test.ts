@@ -250,6 +250,30 @@ describe('reloads: the 5-minute budget belongs to the session, not the page', ()
     expect(sync.getState(id).presence?.updateDueAt).toBeUndefined();
   });
 
+  it('behind a proxy (no token in the browser) a reload restores too, filed under the requesting user', async () => {
+    const pod = setupPod();
+    const persistence = memoryPersistence();
+    const inner = podFetch(pod);
+    // The app's backend adds the session; the browser's client has no token provider.
+    const viaProxy = createSymphonyClient({
+      podUrl: POD_URL,
+      fetch: (input, init) => {
+        const headers = new Headers(init?.headers);
+        headers.set('sessionToken', DEFAULT_SESSION_TOKEN);
+        return inner(input, { ...init, headers });
+      },
+    });
+    const first = await dashboard(pod, { persistence }, viaProxy);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    first.sync.destroy();
+    const from = pod.ledger.length;
+    const second = await dashboard(pod, { persistence }, viaProxy);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    for (const id of usersOf(pod).external.slice(0, 50)) expect(shown(second.sync, id)).not.toBe('loading');
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    expect(pod.ledger.slice(from).filter((e) => e.status === 429)).toEqual([]);
+  });
+
   it('state kept for one session is never shown to another', async () => {
     const pod = setupPod();
     const persistence = memoryPersistence();
