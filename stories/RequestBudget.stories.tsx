@@ -465,13 +465,15 @@ export const RequestBudget_: StoryObj<typeof meta> = {
 };
 
 /**
- * The same page opened again within 5 minutes of another page of this session reading an external
- * contact (a reload, a second tab without the tab coordinator): the pod answers that read with 429.
- * The engine waits as told, so the budget is kept, and the verdict says what the pod refused.
+ * Another app on the same session read an external contact less than 5 minutes ago (this page
+ * cannot know: nothing of it is in this page's storage), so the pod answers this page's read with
+ * 429. The engine waits as told, so the budget is kept, and the verdict says what the pod refused.
  */
 export const AfterAReload: StoryObj<typeof meta> = {
-  name: 'After a reload (429s)',
+  name: 'Another app read first (429s)',
   beforeEach: async () => {
+    // What earlier stories of this page kept for a reload would (rightly) avoid the 429.
+    sessionStorage.clear();
     const pod = getBrowserPod();
     const contact = storyPeople().budget.external[0]!.id;
     const headers = { sessionToken: DEFAULT_SESSION_TOKEN };
