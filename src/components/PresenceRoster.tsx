@@ -341,6 +341,10 @@ const PresenceRosterView = forwardRef<HTMLDivElement, ViewProps>(function Presen
               onClick={() => setFilterOpen((o) => !o)}
             >
               {formatLabel(text.filterShowing, { group: filterName, count: String(filterCount) })}
+              {/* Presentation attributes, not a style: a strict CSP allows them. */}
+              <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true" focusable="false">
+                <path d="M4 6l4 4 4-4" />
+              </svg>
             </button>
           )}
           <div id={tilesId} className="pw-roster__tiles" hidden={compact && !filterOpen}>
