@@ -472,6 +472,9 @@ export const RequestBudget_: StoryObj<typeof meta> = {
 export const AfterAReload: StoryObj<typeof meta> = {
   name: 'After a reload (429s)',
   beforeEach: async () => {
+    // A page that does not share this tab's kept state (a second tab): what earlier stories kept
+    // in sessionStorage would otherwise rightly hold the read back, and no 429 would come.
+    sessionStorage.clear();
     const pod = getBrowserPod();
     const contact = storyPeople().budget.external[0]!.id;
     const headers = { sessionToken: DEFAULT_SESSION_TOKEN };
