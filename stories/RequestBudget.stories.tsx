@@ -472,7 +472,8 @@ export const RequestBudget_: StoryObj<typeof meta> = {
 export const AfterAReload: StoryObj<typeof meta> = {
   name: 'Another app read first (429s)',
   beforeEach: async () => {
-    // What earlier stories of this page kept for a reload would (rightly) avoid the 429.
+    // A page that does not share this tab's kept state (another app, a second tab): what earlier
+    // stories kept in sessionStorage would otherwise rightly hold the read back, and no 429 would come.
     sessionStorage.clear();
     const pod = getBrowserPod();
     const contact = storyPeople().budget.external[0]!.id;

@@ -26,6 +26,17 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A pod and an engine showing one external user, read once, with `category`. */
+async function oneExternalShown(category: string) {
+  const pod = setupPod();
+  const [id] = usersOf(pod).external as [UserId];
+  pod.setUserPresence(id, category);
+  const sync = track(startSync(pod));
+  sync.retain(id);
+  await vi.advanceTimersByTimeAsync(MINUTE);
+  return { pod, id, sync };
+}
+
 const shown = (sync: PresenceSync, id: UserId | 'self') => {
   const state = sync.getState(id);
   return state.error ? `error:${state.error.kind}` : (state.presence?.category ?? 'loading');
@@ -172,12 +183,7 @@ describe('session renewal: a new token is a new session that registered nothing 
   });
 
   it('a 403 on an external read gets one fresh registration and one more read before it is forbidden', async () => {
-    const pod = setupPod();
-    const [id] = usersOf(pod).external as [UserId];
-    pod.setUserPresence(id, 'BUSY');
-    const sync = track(startSync(pod));
-    sync.retain(id);
-    await vi.advanceTimersByTimeAsync(MINUTE);
+    const { pod, id, sync } = await oneExternalShown('BUSY');
     pod.faults.add({ route: 'getUser', userId: id, status: 403, times: 1 });
     pod.setUserPresence(id, 'AVAILABLE');
     await vi.advanceTimersByTimeAsync(5 * MINUTE);
@@ -234,12 +240,7 @@ describe('reloads: the 5-minute budget belongs to the session, not the page', ()
   });
 
   it('a 429 from another app on the same session keeps the last known status with when it updates: not an error', async () => {
-    const pod = setupPod();
-    const [id] = usersOf(pod).external as [UserId];
-    pod.setUserPresence(id, 'BUSY');
-    const sync = track(startSync(pod));
-    sync.retain(id);
-    await vi.advanceTimersByTimeAsync(MINUTE);
+    const { pod, id, sync } = await oneExternalShown('BUSY');
     pod.faults.add({ route: 'getUser', userId: id, status: 429, retryAfter: '120', times: 1 });
     await vi.advanceTimersByTimeAsync(5 * MINUTE);
     expect(shown(sync, id)).toBe('BUSY');
