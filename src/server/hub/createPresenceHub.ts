@@ -78,7 +78,8 @@ export interface PresenceHubOptions {
   intervalMs?: number | undefined;
   /**
    * Shortest time between two reads of the same external user by one session; raised to
-   * Symphony's 5 minutes (SYM-RI-6) when shorter. @default 300000
+   * Symphony's 5 minutes (SYM-RI-6) when shorter. The hub adds 10 s to it, so that a node dying
+   * mid-read cannot let another read a moment early. @default 300000
    */
   externalReadGapMs?: number | undefined;
   /** How long a registration of interest counts as live (SYM-RI-4: an hour). @default 3600000 */
@@ -149,6 +150,7 @@ const HEADER_VALUE = /^[\x21-\x7e]+$/;
 const MAX_QUEUED_BYTES = 1024 * 1024;
 const MAX_BODY_BYTES = 256 * 1024;
 const REGISTRATION_CHUNK = 1000;
+const EXTERNAL_SAFETY_MARGIN_MS = 10_000;
 // Registrations count as lapsed a minute early: the pod's hour started when it received them.
 const REGISTRATION_MARGIN_MS = 60_000;
 const encoder = new TextEncoder();
@@ -259,7 +261,11 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
   const scale = positive(options.timeScale, 1, 'timeScale');
   const scaled = (ms: number) => ms / scale;
   const intervalMs = scaled(positive(options.intervalMs, 60_000, 'intervalMs'));
-  const gapMs = scaled(Math.max(EXTERNAL_READ_GAP_MS, positive(options.externalReadGapMs, EXTERNAL_READ_GAP_MS, 'externalReadGapMs')));
+  // The margin covers a node dying between the pod's handling of a read and its answer: the
+  // claim then never restarts at the answer, and another node must not read a moment too early.
+  const gapMs = scaled(
+    Math.max(EXTERNAL_READ_GAP_MS, positive(options.externalReadGapMs, EXTERNAL_READ_GAP_MS, 'externalReadGapMs')) + EXTERNAL_SAFETY_MARGIN_MS,
+  );
   const registrationTtlMs = scaled(positive(options.registrationTtlMs, INTEREST_TTL_MS, 'registrationTtlMs'));
   const registrationMarginMs = scaled(REGISTRATION_MARGIN_MS);
   const cacheTtlMs = scaled(positive(options.cacheTtlMs, 60 * 60_000, 'cacheTtlMs'));
@@ -928,7 +934,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
           owner.streams.add(stream);
           controller.enqueue(
             encoder.encode(
-              `retry: 2000\n${sseFrame('ready', { stream: id, intervalMs: intervalMs * scale, externalIntervalMs: gapMs * scale })}`,
+              `retry: 2000\n${sseFrame('ready', { stream: id, intervalMs: intervalMs * scale, externalIntervalMs: Math.round(gapMs * scale) })}`,
             ),
           );
         },

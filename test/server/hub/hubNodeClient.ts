@@ -5,6 +5,10 @@ export interface ReceivedPresence {
   readonly userId: string;
   readonly category: string;
   readonly at: number;
+  /** When the hub's read behind it was sent. */
+  readonly observedAt: number;
+  /** When the stream it came on was ready. */
+  readonly streamReadyAt: number;
 }
 
 /**
@@ -27,11 +31,15 @@ export interface SimulatedViewer {
 export function startViewer(options: {
   nodes: () => readonly string[];
   token: string;
+  /** Header the token travels in. @default 'x-test-token' */
+  tokenHeader?: string;
   ids: readonly string[];
   mountPath?: string;
   reconnectDelayMs?: number;
   onPresence?: (presence: ReceivedPresence) => void;
   firstNode?: number;
+  /** Keep every presence in `received` (tests); the benchmark only counts them. @default true */
+  keepReceived?: boolean;
 }): SimulatedViewer {
   const received: ReceivedPresence[] = [];
   const latest = new Map<string, string>();
@@ -51,7 +59,7 @@ export function startViewer(options: {
       controller = new AbortController();
       try {
         const response = await fetch(`${base}${mount}/stream?ids=${options.ids.join(',')}`, {
-          headers: { 'x-test-token': options.token },
+          headers: { [options.tokenHeader ?? 'x-test-token']: options.token },
           signal: controller.signal,
         });
         if (response.status !== 200 || !response.body) {
@@ -59,16 +67,18 @@ export function startViewer(options: {
           await response.body?.cancel();
         } else {
           opened += 1;
+          let readyAt = Date.now();
           const reading = readEvents(response.body, (event) => {
             const t = Date.now();
-            if (event.event === 'ready' && droppedAt !== undefined) {
-              reconnects.push({ droppedAt, readyAt: t });
+            if (event.event === 'ready') {
+              readyAt = t;
+              if (droppedAt !== undefined) reconnects.push({ droppedAt, readyAt: t });
               droppedAt = undefined;
             }
             if (event.event !== 'presence') return;
-            for (const p of event.data as Array<{ userId: string; category: string }>) {
-              const seen = { userId: p.userId, category: p.category, at: t };
-              received.push(seen);
+            for (const p of event.data as Array<{ userId: string; category: string; observedAt: number }>) {
+              const seen = { userId: p.userId, category: p.category, at: t, observedAt: p.observedAt, streamReadyAt: readyAt };
+              if (options.keepReceived !== false) received.push(seen);
               latest.set(p.userId, p.category);
               options.onPresence?.(seen);
             }
