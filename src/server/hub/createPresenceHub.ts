@@ -202,7 +202,8 @@ interface Stream {
   readonly session: Session;
   readonly subs: Set<UserId>;
   readonly controller: ReadableStreamDefaultController<Uint8Array>;
-  queuedPresence: HubPresenceWire[];
+  /** Presences waiting for the next frame, each already serialized (once for all its streams). */
+  queuedPresence: string[];
   queuedFailures: HubFailureWire[];
   flushScheduled: boolean;
   closed: boolean;
@@ -300,6 +301,8 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
   let controlOff: (() => Promise<void>) | undefined;
 
   function report(error: unknown, during: string): void {
+    // Reads still in flight when the hub closed fail as the app shuts the pod connection: noise.
+    if (closed) return;
     try {
       options.onError?.(error, { during });
     } catch {
@@ -330,8 +333,8 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     }
   }
 
-  function queuePresence(stream: Stream, wire: HubPresenceWire): void {
-    stream.queuedPresence.push(wire);
+  function queuePresence(stream: Stream, json: string): void {
+    stream.queuedPresence.push(json);
     scheduleFlush(stream);
   }
 
@@ -347,7 +350,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     queueMicrotask(() => {
       stream.flushScheduled = false;
       if (stream.closed) return;
-      if (stream.queuedPresence.length > 0) write(stream, sseFrame('presence', stream.queuedPresence.splice(0)));
+      if (stream.queuedPresence.length > 0) write(stream, `event: presence\ndata: [${stream.queuedPresence.splice(0).join(',')}]\n\n`);
       if (stream.queuedFailures.length > 0) write(stream, sseFrame('presence-error', stream.queuedFailures.splice(0)));
     });
   }
@@ -392,7 +395,6 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     const fresh: Watch[] = [];
     for (const userId of ids) {
       if (stream.closed || stream.subs.has(userId) || stream.subs.size >= maxSubs) continue;
-      stream.subs.add(userId);
       const { scope, external } = scopeOf(stream.session, userId);
       const key = `${scope}|${userId}`;
       let watch = watches.get(key);
@@ -420,7 +422,9 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
         fresh.push(watch);
       }
       watch.streams.add(stream);
-      if (watch.last) queuePresence(stream, wireOf(watch.last, watch.askedAt ?? now()));
+      // The watch's copy of the id: a thousand pages watching a user hold one string.
+      stream.subs.add(watch.userId);
+      if (watch.last) queuePresence(stream, JSON.stringify(wireOf(watch.last, watch.askedAt ?? now())));
       else if (watch.failure) queueFailure(stream, watch.failure);
     }
     if (fresh.length === 0) return;
@@ -461,8 +465,9 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
       watch.failure = undefined;
       if (!hadFailure && isSamePresence(watch.last, presence)) return;
       watch.last = presence;
-      const wire = wireOf(presence, message.a);
-      for (const stream of watch.streams) queuePresence(stream, wire);
+      // Serialized once, however many pages watch this user.
+      const json = JSON.stringify(wireOf(presence, message.a));
+      for (const stream of watch.streams) queuePresence(stream, json);
     } else if (message.e) {
       watch.askedAt = message.a;
       watch.failure = { userId: watch.userId, status: message.e.status, message: message.e.message };

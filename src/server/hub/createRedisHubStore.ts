@@ -86,7 +86,9 @@ export function createRedisHubStore(options: RedisHubStoreOptions): PresenceHubS
 
   function bounded<T>(work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+      // The check waits one more turn of the event loop: on a busy node the answer may sit
+      // unread in the socket when the timer fires, and that is no Redis outage.
+      const timer = setTimeout(() => setImmediate(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`))), timeoutMs);
       work.then(
         (value) => {
           clearTimeout(timer);
