@@ -362,7 +362,7 @@ function hubSection(h: HubBenchResult): string {
     table(
       ['latency (real ms)', 'median / p99 / max (deliveries)'],
       [
-        ["push received after the hub's read was sent", q(h.latency.afterReadMs)],
+        ["push received after the pod answered the hub's read", q(h.latency.afterReadMs)],
         ['colleague: change in the pod to the screen (waits for the next read)', q(h.latency.changeToScreenMs)],
         ['external contact: change to the screen (next read within 5 min)', q(h.latency.externalChangeToScreenMs)],
       ],

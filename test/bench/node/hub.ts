@@ -56,10 +56,12 @@ export interface HubBenchResult {
     /** Shortest time between two reads of one external user by one session, simulated ms. */
     shortestGapMs: number;
     rateLimited: number;
+    /** When the 429s came, in simulated minutes from the start (the first 20). */
+    rateLimitedAtMinutes: number[];
     forbidden: number;
   };
   latency: {
-    /** Push received minus the hub's read, real ms, changes only (no snapshots). */
+    /** Push received minus the pod's handling of the hub's read behind it, real ms, changes only (no snapshots). */
     afterReadMs: { median: number; p99: number; max: number; count: number };
     /** Push received minus the pod's change, real ms (includes the wait for the next read): colleagues. */
     changeToScreenMs: { median: number; p99: number; max: number; count: number };
@@ -169,7 +171,8 @@ async function main(): Promise<HubBenchResult> {
   // What each viewer watches, and every change made to the pod (real times).
   const watching: Array<{ ids: string[]; internal: Set<string> }> = [];
   const changes = new Map<string, Array<{ category: string; at: number }>>();
-  const afterRead: number[] = [];
+  /** Pushes of changes: user, when the hub's read was sent, when the push arrived (real ms). */
+  const pushes: Array<{ userId: string; observedAt: number; at: number }> = [];
   const changeToScreen: Array<{ lag: number; changedAt: number; external: boolean }> = [];
   const viewers: SimulatedViewer[] = [];
   const onPresence = (p: { userId: string; category: string; at: number; observedAt: number; streamReadyAt: number }) => {
@@ -184,7 +187,7 @@ async function main(): Promise<HubBenchResult> {
       // while the stream was open count.
       if (c.at < p.streamReadyAt) return;
       if (p.observedAt >= c.at) {
-        afterRead.push(p.at - p.observedAt);
+        pushes.push({ userId: p.userId, observedAt: p.observedAt, at: p.at });
         changeToScreen.push({ lag: p.at - c.at, changedAt: c.at, external: externalSet.has(p.userId) });
       }
       return;
@@ -218,7 +221,8 @@ async function main(): Promise<HubBenchResult> {
     list.push({ category: next, at: Date.now() });
     changes.set(userId, list);
   };
-  const changesEnd = simAt(SIM_MINUTES) - Math.max(2 * INTERVAL_REAL, GAP_REAL) - 2000;
+  // The last change leaves time for one external gap (and its margin) before the final check.
+  const changesEnd = simAt(SIM_MINUTES) - GAP_REAL * 1.25 - 3000;
   let tick = 0;
   const changer = setInterval(() => {
     if (Date.now() >= changesEnd) return;
@@ -313,6 +317,30 @@ async function main(): Promise<HubBenchResult> {
   }
   for (const times of externalBySession.values()) for (let i = 1; i < times.length; i++) shortestGap = Math.min(shortestGap, times[i]! - times[i - 1]!);
 
+  // After the hub's read: from when the pod handled the read behind the push (the first read of
+  // that user handled after the hub sent it, from the ledger) to the push's arrival.
+  const realOf = (sim: number) => t0 + (sim - t0) / SCALE;
+  const readTimes = new Map<string, number[]>();
+  for (const r of pod.ledger) {
+    if (r.route !== 'getUser' || r.status !== 200 || !r.userId) continue;
+    const list = readTimes.get(r.userId) ?? [];
+    list.push(r.time);
+    readTimes.set(r.userId, list);
+  }
+  const afterRead: number[] = [];
+  for (const p of pushes) {
+    const times = readTimes.get(p.userId);
+    if (!times) continue;
+    const sent = simOf(p.observedAt);
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid]! < sent) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < times.length) afterRead.push(Math.max(0, p.at - realOf(times[lo]!)));
+  }
   const worstAfter = (at: number) =>
     Math.max(0, ...changeToScreen.filter((c) => !c.external && c.changedAt >= at - INTERVAL_REAL && c.changedAt < at + 2 * INTERVAL_REAL).map((c) => c.lag));
   const rq = quantiles(reconnectTimes);
@@ -337,6 +365,10 @@ async function main(): Promise<HubBenchResult> {
       registrations: ledger.filter((e) => e.route === 'register').length,
       shortestGapMs: Number.isFinite(shortestGap) ? shortestGap : 0,
       rateLimited: ledger.filter((e) => e.status === 429).length,
+      rateLimitedAtMinutes: ledger
+        .filter((e) => e.status === 429)
+        .slice(0, 20)
+        .map((e) => Math.round(((e.time - simOf(runStart)) / MINUTE) * 100) / 100),
       forbidden: ledger.filter((e) => e.status === 403).length,
     },
     latency: {
