@@ -72,7 +72,7 @@ export { precedenceRank } from './model/graphPrecedence';
 export { InvalidGraphUserIdError, graphUserKey, parseGraphUserId, toGraphUserId, type GraphUserId } from './model/graphUserId';
 export { formatIsoDuration, parseIsoDuration } from './model/isoDuration';
 export { mergePresences, type MergeOptions } from './model/mergePresences';
-export type { GraphPresence, GraphStatusMessage } from './model/parseGraphPresence';
+export { GRAPH_STATUS_MESSAGE_MAX, type GraphPresence, type GraphStatusMessage } from './model/parseGraphPresence';
 
 // ---- client: the pod (or the app's proxy) and Microsoft Graph over HTTP --------------------
 export {
@@ -92,7 +92,7 @@ export type {
   SymphonyClient,
   SymphonyClientOptions,
 } from './client/types';
-export { GRAPH_BATCH_MAX, GRAPH_STATUS_MESSAGE_MAX, GRAPH_V1_URL, createGraphClient } from './client/graph/createGraphClient';
+export { GRAPH_BATCH_MAX, GRAPH_V1_URL, createGraphClient } from './client/graph/createGraphClient';
 export {
   createGraphPresenceClient,
   isGraphPresenceClient,

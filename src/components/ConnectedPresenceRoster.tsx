@@ -1,6 +1,5 @@
 import { forwardRef, useMemo } from 'react';
-import { isPresenceApiError } from '../client';
-import { usePresenceSync, usePresences } from '../hooks';
+import { readFailureOf, usePresenceSync, usePresences } from '../hooks';
 import type { UserId } from '../model';
 import type { PresenceRosterProps } from './PresenceRosterProps';
 import { PresenceRosterView } from './PresenceRosterView';
@@ -25,8 +24,7 @@ export const ConnectedPresenceRoster = forwardRef<HTMLDivElement, PresenceRoster
         }
         const error = errors.get(key);
         if (error) {
-          const kind = isPresenceApiError(error) ? error.kind : undefined;
-          return entryOf(key, person, { status: kind === 'forbidden' ? 'forbidden' : kind === 'not-found' ? 'not-found' : 'error' });
+          return entryOf(key, person, { status: readFailureOf(error) });
         }
         const presence = data.get(key);
         return entryOf(

@@ -1,6 +1,6 @@
 import { forwardRef, useContext } from 'react';
-import { PresenceContext } from '../hooks';
 import { ConnectedStatusPicker } from './ConnectedStatusPicker';
+import { PresenceUiContext } from './PresenceUiContext';
 import type { StatusPickerProps } from './StatusPickerProps';
 import { StatusPickerView } from './StatusPickerView';
 
@@ -18,6 +18,7 @@ export { TYPEAHEAD_RESET_MS } from './useTypeahead';
  * ```
  */
 export const StatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPickerProps>(function StatusPicker(props, ref) {
-  const connected = useContext(PresenceContext) !== null && props.value === undefined && props.defaultValue === undefined;
+  // Connected like a badge given a `userId`: through the data hook `PresenceProvider` puts in the UI context.
+  const connected = useContext(PresenceUiContext).usePresenceData !== undefined && props.value === undefined && props.defaultValue === undefined;
   return connected ? <ConnectedStatusPicker {...props} ref={ref} /> : <StatusPickerView {...props} ref={ref} />;
 });

@@ -20,4 +20,6 @@ export type {
   UseMergedPresenceResult,
 } from './useMergedPresence';
 export { useGraphPresenceSession } from './useGraphPresenceSession';
+export { readFailureOf, type ReadFailure } from './readFailureOf';
+export { useGraphSource } from './useGraphSource';
 export type { UseGraphPresenceSessionOptions, UseGraphPresenceSessionResult } from './useGraphPresenceSession';

@@ -16,6 +16,9 @@ export interface GraphPresence extends GraphPresencePair {
   readonly isKnown: boolean;
 }
 
+/** Longest status message sent, in UTF-16 units (Teams shows up to 280 characters). */
+export const GRAPH_STATUS_MESSAGE_MAX = 280;
+
 /**
  * A status message ("Working from Lisbon this week"), from the presence's `statusMessage`.
  * Written by the user: render `text` as text, never as HTML.
