@@ -1,4 +1,4 @@
-import { PresenceApiError } from '../client';
+import { GRAPH_BATCH_MAX, PresenceApiError } from '../client';
 import type { Presence, UserId } from '../model';
 import type { SyncState, Waiter } from './SyncState';
 
@@ -42,7 +42,7 @@ export class BatchReader {
     this.queue.clear();
     const ids = [...queued.keys()];
     const client = this.state.client;
-    const size = Math.max(1, client.capabilities?.maxBatch ?? 650);
+    const size = Math.max(1, client.capabilities?.maxBatch ?? GRAPH_BATCH_MAX);
     for (let i = 0; i < ids.length; i += size) {
       const chunk = ids.slice(i, i + size);
       try {

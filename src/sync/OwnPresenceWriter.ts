@@ -3,7 +3,7 @@ import { makePresence, type CategoryValue, type Presence } from '../model';
 import { publish } from './answers';
 import { retryDelay } from './options';
 import type { PresenceKey } from './presenceKey';
-import { toApiError } from './requests';
+import { isTransient, toApiError } from './requests';
 import type { SyncState } from './SyncState';
 
 /** Tries of one set before it fails (rate limits, server and network faults only). */
@@ -142,8 +142,7 @@ export class OwnPresenceWriter {
         return await state.client.setOwnPresence({ category: job.category, soft: job.soft });
       } catch (raw) {
         const error = toApiError(raw, 'POST /v2/user/presence');
-        const transient = error.kind === 'rate-limited' || error.kind === 'server' || error.kind === 'network';
-        if (!transient || attempt >= SET_ATTEMPTS || state.destroyed) throw error;
+        if (!isTransient(error) || attempt >= SET_ATTEMPTS || state.destroyed) throw error;
         await new Promise((r) => setTimeout(r, retryDelay(error, attempt, state.options)));
         // A newer choice made while we waited replaces this one; sending both would only race.
         if (this.pending) return 'superseded';

@@ -9,6 +9,11 @@ export function toApiError(error: unknown, endpoint: string): PresenceApiError {
   return new PresenceApiError({ kind: 'invalid-response', status: 0, endpoint, cause: error });
 }
 
+/** Faults worth another try of a write: rate limits, server and network faults. */
+export function isTransient(error: PresenceApiError): boolean {
+  return error.kind === 'rate-limited' || error.kind === 'server' || error.kind === 'network';
+}
+
 /** Whether `error` is the engine's own timeout (see {@link withTimeout}). */
 export function isTimeout(error: unknown): boolean {
   return error instanceof PresenceApiError && error.cause === TIMED_OUT;

@@ -1,8 +1,10 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { UserId } from '../../src/model';
+import { INTEREST_TTL_MS, type UserId } from '../../src/model';
+import { resolveSyncOptions } from '../../src/sync/options';
+import { INTEREST_MARGIN_MS, isInterestLive, isRenewalDue } from '../../src/sync/Registrations';
 import type { PresenceSync } from '../../src/sync';
-import { MINUTE, SECOND, budgetViolations, setupPod, startSync, usersOf } from './harness';
+import { MINUTE, SECOND, T0, budgetViolations, setupPod, startSync, usersOf } from './harness';
 
 const engines: PresenceSync[] = [];
 const track = (s: PresenceSync) => (engines.push(s), s);
@@ -60,5 +62,24 @@ describe('faults', () => {
     expect(sync.getState(external[1]!).presence).toBeDefined();
     expect(sync.getState(ghost).error?.kind).toBe('not-found');
     expect(budgetViolations(pod)).toEqual([]);
+  });
+});
+
+describe('registration lifetime (SYM-RI-4: interest lasts one hour)', () => {
+  const at = T0;
+  const options = resolveSyncOptions();
+
+  it('is live until a minute before the pod lets it lapse', () => {
+    expect(isInterestLive(undefined, at)).toBe(false);
+    expect(isInterestLive(at, at)).toBe(true);
+    expect(isInterestLive(at, at + INTEREST_TTL_MS - INTEREST_MARGIN_MS - 1)).toBe(true);
+    expect(isInterestLive(at, at + INTEREST_TTL_MS - INTEREST_MARGIN_MS)).toBe(false);
+  });
+
+  it('is renewed after the renewal time, less the registration window that batches it', () => {
+    const due = at + options.registrationRenewMs - options.registrationWindowMs;
+    expect(isRenewalDue(undefined, at, options)).toBe(true);
+    expect(isRenewalDue(at, due - 1, options)).toBe(false);
+    expect(isRenewalDue(at, due, options)).toBe(true);
   });
 });
