@@ -5,7 +5,7 @@ import { resolveSyncOptions, type ResolvedSyncOptions } from './options';
 import { OwnPresenceWriter } from './OwnPresenceWriter';
 import { createSessionStoragePersistence } from './persistence';
 import { PodListingPoller } from './PodListingPoller';
-import { isRegistrable, type PresenceKey } from './presenceKey';
+import type { PresenceKey } from './presenceKey';
 import { ReadScheduler } from './ReadScheduler';
 import { Registrations } from './Registrations';
 import { Sessions } from './Sessions';
@@ -169,9 +169,7 @@ export class PresenceSync {
     entry.lastUsedAt = state.now();
     if (entry.refs === 1) {
       this.tabs.announceWants();
-      if (isRegistrable(key) && state.externalGuess(key) === true && state.coordinator.isLeader()) {
-        this.registrations.want(key);
-      }
+      if (state.needsInterest(key) && state.coordinator.isLeader()) this.registrations.want(key);
       this.reads.schedule(entry);
     }
     let released = false;
@@ -284,7 +282,7 @@ export class PresenceSync {
     entry.error = undefined;
     entry.reregistered = false;
     // A 403 may have come from a lapsed or lost registration: register afresh before reading.
-    if (isRegistrable(key) && this.state.externalGuess(key) === true) this.registrations.forget(key);
+    if (this.state.needsInterest(key)) this.registrations.forget(key);
     this.reads.schedule(entry);
   }
 

@@ -177,12 +177,7 @@ export class ReadScheduler {
       entry.retryAt = 0;
       return;
     }
-    if (
-      error.kind === 'forbidden' &&
-      !entry.reregistered &&
-      isRegistrable(entry.key) &&
-      state.externalGuess(entry.key) === true
-    ) {
+    if (error.kind === 'forbidden' && !entry.reregistered && state.needsInterest(entry.key)) {
       // A lost or lapsed registration also reads 403: register afresh and read once more when
       // the budget allows, before calling the user forbidden.
       entry.reregistered = true;

@@ -1,7 +1,6 @@
 import type { PresenceApiError } from '../client';
 import { INTEREST_TTL_MS, parseUserId, type UserId } from '../model';
 import { retryDelay, type ResolvedSyncOptions } from './options';
-import { isRegistrable } from './presenceKey';
 import { toApiError } from './requests';
 import type { SyncState } from './SyncState';
 
@@ -122,7 +121,7 @@ export class Registrations {
     if (!state.coordinator.isLeader()) return;
     const remote = state.remoteWants.visibleKeys();
     for (const e of state.entries.values()) {
-      if (isRegistrable(e.key) && state.externalGuess(e.key) === true && (e.refs > 0 || remote.has(e.key) || e.waiters.size > 0)) {
+      if (state.needsInterest(e.key) && (e.refs > 0 || remote.has(e.key) || e.waiters.size > 0)) {
         this.want(e.key);
       }
     }

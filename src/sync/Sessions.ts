@@ -1,5 +1,4 @@
-import type { Presence } from '../model';
-import { isLaterAnswer } from '../model';
+import { isLaterAnswer, type Presence } from '../model';
 import { publish } from './answers';
 import { revivePresence, type PersistedEntry, type PresencePersistence } from './persistence';
 import { parsePresenceKey } from './presenceKey';

@@ -8,7 +8,7 @@ import type { PresenceApiError, SymphonyClient } from '../client';
 import { tenantOf, type Presence, type UserId } from '../model';
 import { isExternalUser, nextDue } from './budget';
 import type { ResolvedSyncOptions } from './options';
-import { userOfKey, type PresenceKey } from './presenceKey';
+import { isRegistrable, userOfKey, type PresenceKey } from './presenceKey';
 import { RemoteWants } from './RemoteWants';
 import type { TabCoordinator } from './TabCoordinator';
 import type { SyncEvent } from './types';
@@ -118,6 +118,11 @@ export class SyncState {
       isExternal: this.options.isExternal,
       selfTenant: this.selfTenant,
     });
+  }
+
+  /** Whether the key is an external user's id, so reading it needs registered interest first. */
+  needsInterest(key: PresenceKey): key is UserId {
+    return isRegistrable(key) && this.externalGuess(key) === true;
   }
 
   /** Earliest time the next read of `entry` may start. */

@@ -59,7 +59,7 @@ export class TabSharing {
       this.stopAnnouncing();
       this.registrations.wantPending();
       for (const e of state.entries.values()) {
-        if (isRegistrable(e.key) && (e.refs > 0 || e.waiters.size > 0) && state.externalGuess(e.key) === true) {
+        if ((e.refs > 0 || e.waiters.size > 0) && state.needsInterest(e.key)) {
           this.registrations.want(e.key);
         }
       }
@@ -86,7 +86,7 @@ export class TabSharing {
             if (!key) continue;
             const entry = state.entry(key);
             if (entry.presence) state.coordinator.post({ t: 'presence', key: entry.key, presence: entry.presence, at: entry.seenAt });
-            if (isRegistrable(key) && state.externalGuess(key) === true) this.registrations.want(key);
+            if (state.needsInterest(key)) this.registrations.want(key);
           }
           const listing = this.listing.current;
           if (message.keys.includes(LISTING_WANT) && listing) this.listing.post(listing);
