@@ -1,3 +1,10 @@
+/*
+ * The engine's facade: it owns the public API and wires the parts, each the one answer to a
+ * question: ./budget (when may a key be read), ./ReadScheduler (when is it read, and what an
+ * answer or a failure does), ./answers (how an answer is shown), ./Registrations (interest),
+ * ./OwnPresenceWriter (sets), ./TabSharing (other tabs), ./BatchReader, ./PodListingPoller,
+ * ./Sessions (sessions and reloads), ./Sweeper (housekeeping). They share ./SyncState.
+ */
 import { PresenceApiError, type SymphonyClient } from '../client';
 import { toUserId, type CategoryValue, type Presence, type UserId, type UserIdInput } from '../model';
 import { BatchReader } from './BatchReader';
@@ -22,10 +29,6 @@ import type {
   VisibilitySource,
 } from './types';
 
-export { parsePresenceKey } from './presenceKey';
-export type { PresenceKey } from './presenceKey';
-export type { PodListing, PresenceEntryState, PresenceSyncConfig, SyncEvent, SyncStats, VisibilitySource } from './types';
-
 const documentVisibility: VisibilitySource = {
   isVisible: () => typeof document === 'undefined' || document.visibilityState !== 'hidden',
   subscribe(listener) {
@@ -42,11 +45,6 @@ const READ_ENDPOINT = 'presence read';
  * (one external read per 5 minutes, registered interest first), batches registrations, backs
  * off on faults, orders writes, and shares one poller between tabs. React hooks only retain keys
  * and read results.
- *
- * This class is the facade: it owns the public API and wires the parts, each of which answers
- * one question: ./budget (when may a key be read), ./ReadScheduler (when is it read, and what an
- * answer does), ./Registrations (interest), ./OwnPresenceWriter (sets), ./TabSharing (other
- * tabs), ./BatchReader, ./PodListingPoller, ./Sessions (sessions and reloads), ./Sweeper.
  */
 export class PresenceSync {
   readonly options: ResolvedSyncOptions;
