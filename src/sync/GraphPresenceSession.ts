@@ -1,4 +1,4 @@
-import { PresenceApiError, isPresenceApiError, type GraphClient } from '../client';
+import { PresenceApiError, type GraphClient } from '../client';
 import {
   DEFAULT_EXPIRATION_MS,
   GRAPH_TIMEOUT_MS,
@@ -9,6 +9,7 @@ import {
   type GraphUserId,
 } from '../model';
 import { retryDelay } from './options';
+import { isTransient, toApiError } from './requests';
 
 /** What the app wants the session to say. */
 export interface GraphSessionState extends GraphPresencePair {
@@ -103,9 +104,7 @@ export function keepGraphPresence(graph: GraphClient, options: KeepGraphPresence
   let stopping: Promise<void> | undefined;
 
   const report = (error: unknown, endpoint: string) => {
-    const apiError = isPresenceApiError(error)
-      ? error
-      : new PresenceApiError({ kind: 'invalid-response', status: 0, endpoint, cause: error });
+    const apiError = toApiError(error, endpoint);
     try {
       options.onError?.(apiError);
     } catch {
@@ -138,8 +137,7 @@ export function keepGraphPresence(graph: GraphClient, options: KeepGraphPresence
       const error = report(raw, 'POST /users/{id}/presence/setPresence');
       // A newer update owns the schedule now.
       if (mine !== generation || stopped) throw error;
-      const transient = error.kind === 'rate-limited' || error.kind === 'server' || error.kind === 'network';
-      if (!transient) {
+      if (!isTransient(error)) {
         stopped = true;
         throw error;
       }

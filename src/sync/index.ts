@@ -1,13 +1,14 @@
-export { PresenceSync, parsePresenceKey } from './PresenceSync';
+export { PresenceSync } from './PresenceSync';
+export { parsePresenceKey } from './presenceKey';
+export type { PresenceKey } from './presenceKey';
 export type {
   PodListing,
   PresenceEntryState,
-  PresenceKey,
   PresenceSyncConfig,
   SyncEvent,
   SyncStats,
   VisibilitySource,
-} from './PresenceSync';
+} from './types';
 export {
   EXTERNAL_READ_GAP_MS,
   INTEREST_TTL_MS,

@@ -1,5 +1,5 @@
 import type { Presence } from '../model';
-import type { PresenceApiErrorKind } from '../client';
+import type { PresenceApiError, PresenceApiErrorKind } from '../client';
 
 /** What a tab says to the others. Never carries a token, only ids, presence and error summaries. */
 export type SyncMessage =
@@ -43,4 +43,16 @@ export interface SharedEntry {
   seenAt?: number | undefined;
   registeredAt?: number | undefined;
   registeredSession?: string | undefined;
+}
+
+/** What other tabs need of an error to show the same state. */
+export function summarizeError(error: PresenceApiError): ErrorSummary {
+  return {
+    kind: error.kind,
+    status: error.status,
+    endpoint: error.endpoint,
+    code: error.code,
+    serverMessage: error.serverMessage,
+    retryAfterMs: error.retryAfterMs,
+  };
 }

@@ -1,0 +1,64 @@
+import type { Registrations } from './Registrations';
+import type { SyncState } from './SyncState';
+
+/** Sweeps at least a minute apart: an entry kept by an in-flight read must not spin the sweep. */
+const MIN_SWEEP_GAP_MS = 60_000;
+
+/**
+ * Housekeeping: forgets users nobody has shown for `retainUnusedMs`, once their budget and
+ * registration have lapsed, so that a long-lived page does not grow without end.
+ */
+export class Sweeper {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly state: SyncState,
+    private readonly registrations: Registrations,
+  ) {}
+
+  get hasTimer(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /** Plans the next sweep for the earliest entry that falls unused. */
+  schedule(): void {
+    const state = this.state;
+    if (!state.started || this.timer || state.destroyed) return;
+    let earliest = Infinity;
+    for (const e of state.entries.values()) {
+      if (e.key !== 'self' && e.refs === 0 && e.waiters.size === 0) {
+        earliest = Math.min(earliest, e.lastUsedAt + state.options.retainUnusedMs);
+      }
+    }
+    if (earliest === Infinity) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.sweep();
+        this.schedule();
+      },
+      Math.max(MIN_SWEEP_GAP_MS, earliest - state.now()),
+    );
+  }
+
+  /** Drops the timer (the engine is destroyed). */
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private sweep(): void {
+    const state = this.state;
+    const now = state.now();
+    state.remoteWants.expire(now);
+    const remote = state.remoteWants.visibleKeys();
+    for (const [key, e] of state.entries) {
+      const idle = e.refs === 0 && e.waiters.size === 0 && !e.inflight && !remote.has(key);
+      if (idle && now >= e.lastUsedAt + state.options.retainUnusedMs && key !== 'self') {
+        if (e.timer) clearTimeout(e.timer);
+        state.entries.delete(key);
+      }
+    }
+    this.registrations.prune(now);
+  }
+}

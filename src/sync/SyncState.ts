@@ -1,0 +1,174 @@
+/**
+ * The state the engine's parts share, and nothing else: the entries by key, who the requesting
+ * user is, the session, the tab's place among tabs, and the listeners. Each part keeps its own
+ * bookkeeping (registrations, writes, the listing...) to itself and reaches the others only
+ * through this object and the few {@link EngineLinks}.
+ */
+import type { PresenceApiError, SymphonyClient } from '../client';
+import { tenantOf, type Presence, type UserId } from '../model';
+import { isExternalUser, nextDue } from './budget';
+import type { ResolvedSyncOptions } from './options';
+import { isRegistrable, userOfKey, type PresenceKey } from './presenceKey';
+import { RemoteWants } from './RemoteWants';
+import type { TabCoordinator } from './TabCoordinator';
+import type { SyncEvent } from './types';
+
+export interface Waiter {
+  resolve: (p: Presence) => void;
+  reject: (e: unknown) => void;
+}
+
+/** One key's state. */
+export interface Entry {
+  readonly key: PresenceKey;
+  refs: number;
+  presence: Presence | undefined;
+  optimistic: Presence | undefined;
+  error: PresenceApiError | undefined;
+  stopped: boolean;
+  lastReadAt: number | undefined;
+  /** When the read behind `presence` was sent: later reads win, whatever their timestamps say. */
+  seenAt: number | undefined;
+  /** A 403 on an external read earned one fresh registration and one more read. */
+  reregistered: boolean;
+  retryAt: number;
+  failures: number;
+  inflight: Promise<void> | undefined;
+  waiters: Set<Waiter>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  lastUsedAt: number;
+}
+
+/**
+ * The calls that go against the parts' order (a part reaching one built on top of it). The
+ * facade wires them; keeping them few keeps the parts free of import cycles.
+ */
+export interface EngineLinks {
+  /** Reschedules every read, the renewals and the listing (after who-is-external changed). */
+  rescheduleAll(): void;
+  /** Files the state under the session's identity once it is known. */
+  updateIdentity(): void;
+  /** Saves the state for a reload, soon. */
+  persistSoon(): void;
+  /** The current session, noticing a changed token. */
+  checkSession(): Promise<string | undefined>;
+}
+
+export class SyncState {
+  readonly entries = new Map<PresenceKey, Entry>();
+  readonly listeners = new Set<(event: SyncEvent) => void>();
+  /** What the other tabs show. */
+  readonly remoteWants = new RemoteWants();
+  coordinator: TabCoordinator;
+  started = false;
+  destroyed = false;
+  visible: boolean;
+  selfTenant: number | undefined;
+  selfId: UserId | undefined;
+  /** The current session (a digest of the token); registrations belong to it (SYM-RI-8). */
+  session: string | undefined;
+
+  constructor(
+    readonly client: SymphonyClient,
+    readonly options: ResolvedSyncOptions,
+    readonly links: EngineLinks,
+    init: { coordinator: TabCoordinator; visible: boolean; selfTenant: number | undefined },
+  ) {
+    this.coordinator = init.coordinator;
+    this.visible = init.visible;
+    this.selfTenant = init.selfTenant;
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  /** The entry of `key`, created empty on first use. */
+  entry(key: PresenceKey): Entry {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = {
+        key,
+        refs: 0,
+        presence: undefined,
+        optimistic: undefined,
+        error: undefined,
+        stopped: false,
+        lastReadAt: undefined,
+        seenAt: undefined,
+        reregistered: false,
+        retryAt: 0,
+        failures: 0,
+        inflight: undefined,
+        waiters: new Set(),
+        timer: undefined,
+        lastUsedAt: this.now(),
+      };
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Whether the key's user is external; `undefined` while the requesting user's tenant is unknown. */
+  externalGuess(key: PresenceKey): boolean | undefined {
+    const id = userOfKey(key);
+    if (id === undefined) return false;
+    return isExternalUser(id, {
+      externalLimits: this.client.capabilities?.externalLimits,
+      isExternal: this.options.isExternal,
+      selfTenant: this.selfTenant,
+    });
+  }
+
+  /** Whether the key is an external user's id, so reading it needs registered interest first. */
+  needsInterest(key: PresenceKey): key is UserId {
+    return isRegistrable(key) && this.externalGuess(key) === true;
+  }
+
+  /** Earliest time the next read of `entry` may start. */
+  nextDue(entry: Entry): number {
+    return nextDue(
+      {
+        lastReadAt: entry.lastReadAt,
+        retryAt: entry.retryAt,
+        answered: entry.presence !== undefined || entry.error !== undefined,
+        // A key whose side is not known yet gets the external gap: the safe side of the limit.
+        external: entry.key !== 'self' && this.externalGuess(entry.key) !== false,
+      },
+      this.now(),
+      this.options,
+    );
+  }
+
+  /** Whether someone waits for the key: shown in this visible tab, awaited, or shown in another. */
+  isActive(entry: Entry, remote = this.remoteWants.visibleKeys()): boolean {
+    return (entry.refs > 0 && this.visible) || entry.waiters.size > 0 || remote.has(entry.key);
+  }
+
+  /** The own presence is reachable under two keys: `'self'` and the own id once known. */
+  isOwnKey(key: PresenceKey): boolean {
+    return key === 'self' || (this.selfId !== undefined && key === this.selfId);
+  }
+
+  /** Learns the requesting user from their own presence: their id, and so their tenant. */
+  learnSelf(presence: Presence): void {
+    if (this.selfId === presence.userId) return;
+    this.selfId = presence.userId;
+    this.links.updateIdentity();
+    if (this.selfTenant === undefined) {
+      this.selfTenant = tenantOf(presence.userId);
+      // Users retained before the tenant was known may turn out internal: reschedule them.
+      this.links.rescheduleAll();
+    }
+  }
+
+  emit(event: SyncEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch {
+        // A listener's bug must not stop the engine or the other listeners.
+      }
+    }
+  }
+}
