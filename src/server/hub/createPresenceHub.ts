@@ -243,8 +243,8 @@ type PodAnswer = { status: number; headers: Headers; text: string } | { error: u
  * for external users. See docs/presence-hub.md.
  *
  * - `GET {mountPath}/stream[?ids=1,2]`: the stream (authenticated like the proxy: the same
- *   `getSessionToken`, the same cross-site refusal). Events: `ready` (`{stream, intervalMs,
- *   externalIntervalMs}`), `presence` (an array of `{userId, category, timestamp, observedAt}`),
+ *   `getSessionToken`, the same cross-site refusal). Events: `ready` (`{stream, tenant, intervalMs,
+ *   externalIntervalMs}`: `tenant` is the viewer's company), `presence` (an array of `{userId, category, timestamp, observedAt}`),
  *   `presence-error` (an array of `{userId, status, message}`), `closing` (`{reason}`).
  * - `POST {mountPath}/subscriptions` with `{stream, add?: ids, remove?: ids}`: changes what a
  *   stream watches without reconnecting; 202. Any node accepts it (it is relayed to the node
@@ -939,7 +939,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
           owner.streams.add(stream);
           controller.enqueue(
             encoder.encode(
-              `retry: 2000\n${sseFrame('ready', { stream: id, intervalMs: intervalMs * scale, externalIntervalMs: Math.round(gapMs * scale) })}`,
+              `retry: 2000\n${sseFrame('ready', { stream: id, tenant: owner.tenant, intervalMs: intervalMs * scale, externalIntervalMs: Math.round(gapMs * scale) })}`,
             ),
           );
         },
