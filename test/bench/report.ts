@@ -368,7 +368,7 @@ function hubSection(h: HubBenchResult): string {
       ],
     ),
     '',
-    `Memory: node a held ${n(h.memory.viewersOnNode)} viewers with ${n(h.memory.heapWithViewersBytes / 2 ** 20, 1)} MiB of heap after GC against ${n(h.memory.heapBaseBytes / 2 ** 20, 1)} MiB before any viewer: **${n(h.memory.heapPerViewerBytes / 1024, 1)} KiB per viewer** (its stream, session, subscriptions and its share of the node's users); RSS ${n(h.memory.rssBytes / 2 ** 20)} MiB.`,
+    `Memory: node a held ${n(h.memory.viewersOnNode)} viewers with ${n(h.memory.heapWithViewersBytes / 2 ** 20, 1)} MiB of heap after GC against ${n(h.memory.heapBaseBytes / 2 ** 20, 1)} MiB before any viewer: **${n(h.memory.heapPerViewerBytes / 1024, 1)} KiB per viewer** (its stream, session, subscriptions and its share of the node's users); RSS ${n(h.memory.rssBytes / 2 ** 20)} MiB.${h.memory.viewersAtEnd ? ` At the end the surviving node held all ${n(h.memory.viewersAtEnd)} viewers: ${n(h.memory.heapPerViewerAtEndBytes / 1024, 1)} KiB per viewer.` : ''}`,
     '',
     'Reads of one colleague in a span, against the intervals the span covers (+1 where the span cuts an interval):',
     '',

@@ -221,6 +221,11 @@ interface Watch {
   readonly session: Session | undefined;
   readonly streams: Set<Stream>;
   readonly phase: number;
+  /**
+   * This watch's name in leases: asking again after a timeout finds its own lease, but a watch
+   * made anew (a page reconnecting) does not take one this node already used.
+   */
+  readonly owner: string;
   last: Presence | undefined;
   askedAt: number | undefined;
   failure: HubFailureWire | undefined;
@@ -297,6 +302,9 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
   const tenantLookups = new Map<string, Promise<number | Response>>();
   const counts = { internal: 0, external: 0, registrations: 0, own: 0 };
   let degraded = false;
+  let watchSerial = 0;
+  /** When the store's current run of failures began. */
+  let storeFailingSince: number | undefined;
   let closed = false;
   let controlOff: (() => Promise<void>) | undefined;
 
@@ -317,6 +325,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
 
   function storeAnswered(): void {
     degraded = false;
+    storeFailingSince = undefined;
   }
 
   // ------------------------------------------------------------------ streams
@@ -408,6 +417,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
           session: scope.startsWith('s:') ? stream.session : undefined,
           streams: new Set(),
           phase: phaseOf(userId, intervalMs),
+          owner: `${nodeId}#${(watchSerial += 1)}`,
           last: undefined,
           askedAt: undefined,
           failure: undefined,
@@ -481,8 +491,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     apply(watch, message);
     const text = JSON.stringify(message);
     try {
-      await store.set(cacheKey(watch), text, cacheTtlMs);
-      await store.publish(`t:${watch.tenant}`, text);
+      await Promise.all([store.publish(`t:${watch.tenant}`, text), store.set(cacheKey(watch), text, cacheTtlMs)]);
       storeAnswered();
     } catch (error) {
       storeFailed(error, 'publish');
@@ -605,15 +614,20 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     return out.reverse();
   }
 
-  async function takeLease(key: string, t: number): Promise<boolean> {
+  /** True: read; false: another node holds it; 'later': the store did not answer, ask again. */
+  async function takeLease(key: string, owner: string, t: number): Promise<boolean | 'later'> {
     try {
-      const ok = await store.takeLease(key, nodeId, intervalMs * 2);
+      const ok = await store.takeLease(key, owner, intervalMs * 2);
       storeAnswered();
       return ok;
     } catch (error) {
       storeFailed(error, 'lease');
-      // Without the store each node reads for its own viewers: at most one read per node per
+      // A slow answer (a busy node, a Redis hiccup) is asked again on the next tick: reading
+      // now could double another node's read. Only a store that has failed for a whole interval
+      // is given up on: each node then reads for its own viewers, at most once per node per
       // interval, so viewers keep their updates while Redis is away.
+      storeFailingSince ??= t;
+      if (t - storeFailingSince < intervalMs) return 'later';
       for (const [k, until] of localLeases) if (until <= t) localLeases.delete(k);
       if (localLeases.has(key)) return false;
       localLeases.set(key, t + intervalMs * 2);
@@ -621,9 +635,9 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     }
   }
 
-  async function releaseLease(key: string): Promise<void> {
+  async function releaseLease(key: string, owner: string): Promise<void> {
     localLeases.delete(key);
-    await store.releaseLease(key, nodeId).catch((error: unknown) => storeFailed(error, 'lease release'));
+    await store.releaseLease(key, owner).catch((error: unknown) => storeFailed(error, 'lease release'));
   }
 
   function backOff(watch: Watch, t: number, retryAfter?: number): void {
@@ -654,12 +668,17 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     if (epoch <= watch.lastEpoch) return;
     watch.lastEpoch = epoch;
     const lease = `lease:${watch.scope}:${watch.userId}:${epoch}`;
-    if (!(await takeLease(lease, t))) return;
+    const taken = await takeLease(lease, watch.owner, t);
+    if (taken === 'later') {
+      watch.lastEpoch = epoch - 1;
+      return;
+    }
+    if (!taken) return;
     const outcome = await read(watch, false);
     if (outcome === 'retry') {
       // Nobody read it: give the interval back so this node or another tries again soon.
       watch.lastEpoch = epoch - 1;
-      await releaseLease(lease);
+      await releaseLease(lease, watch.owner);
     }
   }
 
