@@ -2,7 +2,7 @@
 /**
  * Mutation testing (`npm run mutate`), not part of `npm test`: see MUTATION.md.
  *
- * One layer at a time, chosen by MUTATE_LAYER (model, client, guard, graph), each with its own
+ * One layer at a time, chosen by MUTATE_LAYER (model, client, guard, graph, sync), each with its own
  * incremental file so that runs of different layers do not discard each other's results:
  *   MUTATE_LAYER=model npm run mutate
  * `npm run mutate -- --mutate 'src/model/json.ts'` overrides the files (incremental file "custom").
@@ -13,6 +13,7 @@ const LAYERS = {
   client: ['src/client/*.ts', '!src/client/index.ts', '!src/client/types.ts'],
   guard: ['src/server/createMemoryGuardStore.ts', 'src/server/createRedisGuardStore.ts'],
   graph: ['src/model/graph.ts', 'src/client/graph/*.ts', '!src/client/graph/index.ts', '!src/client/graph/types.ts'],
+  sync: ['src/sync/**/*.ts', '!src/sync/index.ts'],
 };
 const custom = process.argv.includes('--mutate') || process.argv.includes('-m');
 const layer = custom ? 'custom' : (process.env.MUTATE_LAYER ?? 'model');
