@@ -9,7 +9,7 @@ const TESTS: Record<string, string[]> = {
   model: ['test/model/**/*.test.ts'],
   client: ['test/client/**/*.test.ts'],
   guard: ['test/server/**/*.test.ts'],
-  graph: ['test/model/**/*.test.ts', 'test/client/**/*.test.ts', 'test/graph/**/*.test.ts'],
+  graph: ['test/model/**/*.test.ts', 'test/client/**/*.test.ts', 'test/sync/GraphPresenceSession.test.ts', 'test/mock-pod/graph/**/*.test.ts'],
 };
 
 // The model, client and server guard are plain TypeScript: their tests run in Node, without jsdom
