@@ -5,7 +5,8 @@
  * One layer at a time, chosen by MUTATE_LAYER (model, client, guard, graph, sync), each with its own
  * incremental file so that runs of different layers do not discard each other's results:
  *   MUTATE_LAYER=model npm run mutate
- * `npm run mutate -- --mutate 'src/model/json.ts'` overrides the files (incremental file "custom").
+ * `npm run mutate -- --mutate 'src/model/json.ts'` overrides the files (incremental file "custom", or
+ * MUTATE_NAME); MUTATE_LAYER still picks the tests that run (vitest.mutate.config.ts).
  * Concurrency 1: the machine's two cores are shared.
  */
 const LAYERS = {
@@ -16,7 +17,10 @@ const LAYERS = {
   sync: ['src/sync/**/*.ts', '!src/sync/index.ts'],
 };
 const custom = process.argv.includes('--mutate') || process.argv.includes('-m');
-const layer = custom ? 'custom' : (process.env.MUTATE_LAYER ?? 'model');
+// A run of some files of a layer (`--mutate`) may name its own report and cache (MUTATE_NAME), so
+// that runs of different parts of a slow layer keep each other's results:
+//   MUTATE_LAYER=sync MUTATE_NAME=sync-budget npm run mutate -- --mutate src/sync/budget.ts
+const layer = custom ? (process.env.MUTATE_NAME ?? 'custom') : (process.env.MUTATE_LAYER ?? 'model');
 const mutate = LAYERS[/** @type {keyof typeof LAYERS} */ (layer)];
 if (!custom && !mutate) throw new Error(`MUTATE_LAYER must be one of ${Object.keys(LAYERS).join(', ')}`);
 
