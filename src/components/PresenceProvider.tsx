@@ -1,12 +1,12 @@
 import type { ReactElement } from 'react';
-import { PresenceProvider as PresenceDataProvider, type PresenceProviderProps as DataProviderProps } from '../hooks';
+import { PresenceDataProvider, type PresenceDataProviderProps } from '../hooks';
 import type { GraphPresenceUi } from './graphPresenceUi';
 import type { PresenceLabels } from './labels';
 import { PresenceUiProvider, type PresenceViewMode } from './PresenceUiContext';
 import { usePresenceData } from './usePresenceData';
 
 /** Props of {@link PresenceProvider}: the data provider's, plus language, labels and view. */
-export interface PresenceProviderProps extends Omit<DataProviderProps, 'labels' | 'view'> {
+export interface PresenceProviderProps extends PresenceDataProviderProps {
   /**
    * BCP 47 locale for labels and times; English, French, German and Japanese are built in.
    * @default the runtime's language
@@ -40,7 +40,7 @@ export interface PresenceProviderProps extends Omit<DataProviderProps, 'labels' 
  */
 export function PresenceProvider({ locale, labels, view, graph, children, ...data }: PresenceProviderProps): ReactElement {
   return (
-    <PresenceDataProvider {...data} locale={locale} view={view}>
+    <PresenceDataProvider {...data}>
       <PresenceUiProvider locale={locale} labels={labels} view={view} graph={graph} usePresenceData={usePresenceData}>
         {children}
       </PresenceUiProvider>

@@ -76,16 +76,21 @@ export function PresenceUiProvider({
   usePresenceData,
   children,
 }: PresenceUiProviderProps): ReactElement {
+  // A provider nested for a part of the page (another language, say) keeps the connection to
+  // the data and the Graph support of the one around it.
+  const outer = useContext(PresenceUiContext);
+  const graphSupport = graph ?? outer.graph;
+  const data = usePresenceData ?? outer.usePresenceData;
   const value = useMemo<PresenceUiContextValue>(
     () => ({
       locale,
       labels: resolveLabels(locale, labels),
       view,
       resolve: resolveLabels,
-      graph,
-      usePresenceData,
+      graph: graphSupport,
+      usePresenceData: data,
     }),
-    [locale, labels, view, graph, usePresenceData],
+    [locale, labels, view, graphSupport, data],
   );
   // `.Provider` rather than React 19's bare `<Context>` so React 18 works too.
   return <PresenceUiContext.Provider value={value}>{children}</PresenceUiContext.Provider>;

@@ -1,8 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { forwardRef, useContext, useId, useState, type FormEvent, type FormHTMLAttributes } from 'react';
-import { GRAPH_STATUS_MESSAGE_MAX, isGraphPresenceClient } from '../client';
-import { PresenceContext, presenceQueryKey, usePresence, usePresenceSync } from '../hooks';
-import { activeStatusMessage, type Presence } from '../model';
+import { PresenceContext, presenceQueryKey, useGraphSource, usePresence } from '../hooks';
+import { GRAPH_STATUS_MESSAGE_MAX, activeStatusMessage, type Presence } from '../model';
 import { formatLabel } from './labels';
 import { usePresenceUi } from './PresenceUiContext';
 import { en } from './labels';
@@ -268,11 +267,9 @@ const StatusMessageEditorView = forwardRef<HTMLFormElement, ViewProps>(function 
 
 /** Connected: reads the signed-in user's message and sets it through the Graph source. */
 const ConnectedStatusMessageEditor = forwardRef<HTMLFormElement, StatusMessageEditorProps>(function ConnectedStatusMessageEditor(props, ref) {
-  const sync = usePresenceSync();
   const queryClient = useQueryClient();
   const own = usePresence();
-  const client = sync.client;
-  const graph = isGraphPresenceClient(client) ? client : undefined;
+  const graph = useGraphSource();
   const current = activeStatusMessage(own.data?.graph?.statusMessage, Date.now())?.text;
   if (!graph) return <StatusMessageEditorView {...props} unsupported ref={ref} />;
   // Wait for the current message, so the field starts with it rather than empty.

@@ -1,5 +1,4 @@
-import { isPresenceApiError } from '../client';
-import { usePresence } from '../hooks';
+import { readFailureOf, usePresence } from '../hooks';
 import type { CategoryValue, PresenceGraphDetails, UserIdInput } from '../model';
 import type { PresenceStatus } from './usePresenceBadgeState';
 
@@ -12,6 +11,8 @@ export interface PresenceData {
   updateDueAt?: number | undefined;
   /** Graph's own state, for a presence from a Graph source. */
   graph?: PresenceGraphDetails | undefined;
+  /** What failed, when `status` says a read failed (for components that announce it). */
+  error?: Error | undefined;
 }
 
 /**
@@ -22,8 +23,7 @@ export interface PresenceData {
 export function usePresenceData(userId: UserIdInput | 'self'): PresenceData {
   const q = usePresence(userId === 'self' ? undefined : userId);
   if (q.isError) {
-    const kind = isPresenceApiError(q.error) ? q.error.kind : undefined;
-    return { status: kind === 'forbidden' ? 'forbidden' : kind === 'not-found' ? 'not-found' : 'error' };
+    return { status: readFailureOf(q.error), error: q.error };
   }
   if (q.data) {
     const { category, timestamp, graph, updateDueAt } = q.data;

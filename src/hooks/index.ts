@@ -1,7 +1,5 @@
-export { PresenceProvider } from './PresenceProvider';
-export type { PresenceProviderProps } from './PresenceProvider';
-export { PresenceContext, usePresenceDisplay, usePresenceSync } from './PresenceContext';
-export type { PresenceContextValue, PresenceDisplayOptions } from './PresenceContext';
+export { PresenceDataProvider, type PresenceDataProviderProps } from './PresenceDataProvider';
+export { PresenceContext, usePresenceSync, type PresenceContextValue } from './PresenceContext';
 export { attachPresenceSync, getPresenceSync, presenceQueries, presenceQueryKey } from './presenceQueries';
 export { usePresence } from './usePresence';
 export type { PresenceView, UsePresenceOptions } from './usePresence';
@@ -22,4 +20,6 @@ export type {
   UseMergedPresenceResult,
 } from './useMergedPresence';
 export { useGraphPresenceSession } from './useGraphPresenceSession';
+export { readFailureOf, type ReadFailure } from './readFailureOf';
+export { useGraphSource } from './useGraphSource';
 export type { UseGraphPresenceSessionOptions, UseGraphPresenceSessionResult } from './useGraphPresenceSession';

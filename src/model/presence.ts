@@ -1,5 +1,5 @@
 import { isKnownCategory, toExternalView, type CategoryValue } from './categories';
-import type { GraphStatusMessage } from './graph';
+import type { GraphStatusMessage } from './parseGraphPresence';
 import { parseUserId, type UserId } from './userId';
 
 /** One user's presence, normalised from the server's answer. */

@@ -1,21 +1,14 @@
-import {
-  EXTERNAL_READ_GAP_MS,
-  INTEREST_TTL_MS,
-  LIST_LIMIT_MAX,
-  matchPresenceRoute,
-  parseJsonLossless,
-  parseUserId,
-  tenantOf,
-  type PresenceRoute,
-  type UserId,
-} from '../model';
+import { matchPresenceRoute, tenantOf, type PresenceRoute, type UserId } from '../model';
+import { createPodCaller, isFailure } from './callPod';
 import { createMemoryGuardStore } from './createMemoryGuardStore';
-import { createTokenRedactor } from './createTokenRedactor';
-import { PodAnswerError } from './PodAnswerError';
+import { createPresenceGuard, positiveOption, type GuardRefusal } from './createPresenceGuard';
 import { crossSiteRefusal, isJsonContentType, normalizeOrigin } from './crossSiteRefusal';
+import { planProxyRequest, type Plan } from './planProxyRequest';
 import type { PresenceGuardStore } from './PresenceGuardStore';
-import { readLimited, TOO_LARGE } from './readLimited';
+import { problem } from './proxyAnswer';
+import { DEFAULT_EXPOSED, relayPodAnswer } from './relayPodAnswer';
 import { sessionKeyOf } from './sessionKeyOf';
+import { createSessionTenants } from './sessionTenants';
 
 /** A WHATWG fetch handler, as Next.js route handlers, Deno, Bun and {@link toNodeListener} use. */
 export type PresenceProxyHandler = (request: Request) => Promise<Response>;
@@ -108,86 +101,15 @@ export interface PresenceProxyOptions {
 
 const DEFAULT_MOUNT_PATH = '/api/symphony/pod';
 
-const DEFAULT_EXPOSED = ['content-type', 'content-language', 'date', 'etag', 'last-modified', 'retry-after', 'x-trace-id'];
-// Never relayed, even when listed in `exposeHeaders`: they describe the proxy-to-pod connection,
-// set state on the app's origin, or authenticate.
-const NEVER_RELAYED = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'trailers',
-  'upgrade',
-  'set-cookie',
-  'set-cookie2',
-  'content-length',
-  'content-encoding',
-  'sessiontoken',
-  'keymanagertoken',
-  'authorization',
-  'www-authenticate',
-]);
-// Statuses whose answers must not carry a body (the Response constructor throws otherwise).
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-// The pod refused these before reading anyone's presence, so the read claim is given back.
-const UNCOUNTED_STATUSES = new Set([400, 401, 403, 404]);
-
-const DIGITS = /^[0-9]{1,25}$/;
-const CATEGORY = /^[A-Za-z_]{1,64}$/;
 // Visible ASCII: what a session token is made of, and all a header value can safely hold.
 const HEADER_VALUE = /^[\x21-\x7e]+$/;
 
-interface Plan {
-  readonly route: PresenceProxyRoute;
-  readonly method: 'GET' | 'POST';
-  /** Path below the pod URL, built from fixed parts and canonical ids only. */
-  readonly path: string;
-  readonly query: URLSearchParams;
-  readonly body?: string | undefined;
-  /** Target of `getUser`. */
-  readonly userId?: UserId | undefined;
-  /** `local=true` on `getUser`: external users come back OFFLINE without being read. */
-  readonly local?: boolean | undefined;
-  /** Ids of a registration. */
-  readonly ids?: readonly UserId[] | undefined;
-}
-
-/** A pod answer, read in full. */
-interface PodAnswer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-}
-
-type Failure = { readonly failure: () => Response };
-
-// On every answer: even if a browser were made to render one, it could run nothing and load nothing.
-const LOCKED_DOWN = {
-  'cache-control': 'private, no-store',
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; sandbox",
-} as const;
-
-function problem(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ code: status, message }), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...LOCKED_DOWN, ...headers },
-  });
-}
-
+const OWNER = 'createPresenceProxy';
 const notFound = () => problem(404, 'Not found');
 
-function describeDuration(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}` : `${Math.ceil(ms / 1000)} seconds`;
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`createPresenceProxy: ${name} must be a positive number`);
-  }
-  return value;
+function refused(refusal: GuardRefusal): Response {
+  const headers: Record<string, string> = refusal.retryAfterSeconds === undefined ? {} : { 'retry-after': String(refusal.retryAfterSeconds) };
+  return problem(refusal.status, refusal.message, headers);
 }
 
 function normalizePodUrl(podUrl: string): string {
@@ -212,52 +134,6 @@ function normalizeMountPath(path: string | undefined): string {
   return trimmed;
 }
 
-type ParamReader = (value: string) => string | undefined;
-
-const booleanParam: ParamReader = (value) => {
-  const lower = value.toLowerCase();
-  return lower === 'true' || lower === 'false' ? lower : undefined;
-};
-
-const limitParam: ParamReader = (value) => {
-  if (!/^[0-9]{1,4}$/.test(value)) return undefined;
-  const n = Number(value);
-  return n >= 1 && n <= LIST_LIMIT_MAX ? String(n) : undefined;
-};
-
-const userIdParam: ParamReader = (value) => (DIGITS.test(value) ? parseUserId(value) : undefined);
-
-const PARAM_RULES: Readonly<Record<string, string>> = {
-  soft: 'must be true or false',
-  local: 'must be true or false',
-  limit: `must be an integer from 1 to ${LIST_LIMIT_MAX}`,
-  lastUserId: 'must be a positive 64-bit decimal integer',
-};
-
-/**
- * Checks the query against the route's parameters and rebuilds it from the accepted values, so
- * nothing the browser added travels on. Returns an error message for bad input.
- */
-function readQuery(params: URLSearchParams, allowed: Readonly<Record<string, ParamReader>>): URLSearchParams | string {
-  const out = new URLSearchParams();
-  for (const name of new Set(params.keys())) {
-    const reader = Object.hasOwn(allowed, name) ? allowed[name] : undefined;
-    if (!reader) return 'Unsupported query parameter';
-    const values = params.getAll(name);
-    if (values.length > 1) return `Query parameter "${name}" given more than once`;
-    const value = reader(values[0] as string);
-    if (value === undefined) return `Query parameter "${name}" ${PARAM_RULES[name] ?? 'is invalid'}`;
-    out.set(name, value);
-  }
-  return out;
-}
-
-/** True for `application/json` and `application/*+json` content types. */
-function isJsonType(value: string | null): boolean {
-  const type = (value ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
-  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
-}
-
 /**
  * Creates a handler that lets a browser use the Symphony presence API through the app's backend
  * without ever holding a pod session token.
@@ -279,6 +155,10 @@ function isJsonType(value: string | null): boolean {
  * The session user's tenant is learned from `GET /v2/user/presence` answers passing through, or
  * by one such call the proxy makes itself before the first `GET /v3/user/{uid}/presence`.
  *
+ * The parts: `planProxyRequest` (checks and rebuilds the request), `callPod`, `relayPodAnswer`
+ * (what of the answer the browser may see), `createPresenceGuard` (Symphony's per-session limits)
+ * and `sessionTenants` (which reads are external).
+ *
  * @example
  * // Next.js: app/api/symphony/pod/[...path]/route.ts
  * const proxy = createPresenceProxy({ podUrl: process.env.POD_URL!, getSessionToken: (req) => oboTokenFor(req) });
@@ -290,19 +170,25 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
   const mountPath = normalizeMountPath(options.mountPath);
   const store = options.store ?? createMemoryGuardStore();
   const now = options.now ?? Date.now;
-  const maxBodyBytes = positive(options.maxBodyBytes, 64 * 1024, 'maxBodyBytes');
-  const maxIds = positive(options.maxIds, 1000, 'maxIds');
-  const maxResponseBytes = positive(options.maxResponseBytes, 8 * 1024 * 1024, 'maxResponseBytes');
-  const timeoutMs = positive(options.timeoutMs, 30_000, 'timeoutMs');
-  const gapMs = Math.max(EXTERNAL_READ_GAP_MS, positive(options.externalReadGapMs, EXTERNAL_READ_GAP_MS, 'externalReadGapMs'));
-  const registrationTtlMs = positive(options.registrationTtlMs, INTEREST_TTL_MS, 'registrationTtlMs');
-  const tenantTtlMs = positive(options.tenantTtlMs, 12 * 60 * 60_000, 'tenantTtlMs');
-  const maxRegistrationsPerMinute = Math.floor(positive(options.maxRegistrationsPerMinute, 300, 'maxRegistrationsPerMinute'));
+  const maxBodyBytes = positiveOption(options.maxBodyBytes, 64 * 1024, 'maxBodyBytes', OWNER);
+  const maxIds = positiveOption(options.maxIds, 1000, 'maxIds', OWNER);
+  const maxResponseBytes = positiveOption(options.maxResponseBytes, 8 * 1024 * 1024, 'maxResponseBytes', OWNER);
+  const timeoutMs = positiveOption(options.timeoutMs, 30_000, 'timeoutMs', OWNER);
+  const guard = createPresenceGuard(
+    {
+      store,
+      now,
+      externalReadGapMs: options.externalReadGapMs,
+      registrationTtlMs: options.registrationTtlMs,
+      maxRegistrationsPerMinute: options.maxRegistrationsPerMinute,
+      report,
+    },
+    OWNER,
+  );
+  const tenantTtlMs = positiveOption(options.tenantTtlMs, 12 * 60 * 60_000, 'tenantTtlMs', OWNER);
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => normalizeOrigin(o, 'allowedOrigins')));
   if (options.clientOrigin !== undefined) allowedOrigins.add(normalizeOrigin(options.clientOrigin, 'clientOrigin'));
   const exposed = new Set([...DEFAULT_EXPOSED, ...(options.exposeHeaders ?? []).map((h) => h.toLowerCase())]);
-  // One tenant lookup per session at a time, however many reads arrive together.
-  const tenantLookups = new Map<string, Promise<number | Failure>>();
 
   function report(error: unknown, route: PresenceProxyRoute | 'unknown'): void {
     try {
@@ -312,7 +198,10 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
     }
   }
 
-  // ------------------------------------------------------------------ request checks
+  const callPod = createPodCaller({ podBase, fetch: options.fetch, timeoutMs, maxResponseBytes, onUnauthorized: options.onUnauthorized, report });
+  const relay = (answer: Parameters<typeof relayPodAnswer>[0], token: string, route: PresenceProxyRoute) =>
+    relayPodAnswer(answer, token, route, exposed, report);
+  const tenants = createSessionTenants({ store, now, tenantTtlMs, callPod, relay, report });
 
   /** The route, or the methods the path allows when it is served but not with this method. */
   function matchRoute(method: string, path: string): { route: PresenceProxyRoute; uid?: string } | { allow: string } | undefined {
@@ -321,293 +210,38 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
     return match.route === undefined ? { allow: match.allow } : { route: match.route, uid: match.uid };
   }
 
-  /** The request body as text, or the answer refusing it. */
-  async function readBody(request: Request): Promise<string | Response> {
-    const declared = request.headers.get('content-length');
-    if (declared !== null && /^[0-9]+$/.test(declared) && Number(declared) > maxBodyBytes) {
-      await request.body?.cancel().catch(() => undefined);
-      return problem(413, `Request body larger than ${maxBodyBytes} bytes`);
-    }
-    const bytes = await readLimited(request.body, maxBodyBytes);
-    if (bytes === TOO_LARGE) return problem(413, `Request body larger than ${maxBodyBytes} bytes`);
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      return problem(400, 'Request body is not UTF-8');
-    }
-  }
-
-  function parseJson(text: string): unknown {
-    try {
-      return parseJsonLossless(text);
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Turns the request into what will be sent to the pod, or the 4xx answer refusing it. */
-  async function plan(request: Request, route: PresenceProxyRoute, uid: string | undefined, params: URLSearchParams): Promise<Plan | Response> {
-    switch (route) {
-      case 'getOwn': {
-        const query = readQuery(params, {});
-        return typeof query === 'string' ? problem(400, query) : { route, method: 'GET', path: '/v2/user/presence', query };
-      }
-      case 'listAll': {
-        const query = readQuery(params, { limit: limitParam, lastUserId: userIdParam });
-        return typeof query === 'string' ? problem(400, query) : { route, method: 'GET', path: '/v2/users/presence', query };
-      }
-      case 'getUser': {
-        const userId = uid !== undefined && DIGITS.test(uid) ? parseUserId(uid) : undefined;
-        if (!userId) return problem(400, 'uid must be a positive 64-bit decimal integer');
-        const query = readQuery(params, { local: booleanParam });
-        if (typeof query === 'string') return problem(400, query);
-        return { route, method: 'GET', path: `/v3/user/${userId}/presence`, query, userId, local: query.get('local') === 'true' };
-      }
-      case 'setOwn': {
-        const query = readQuery(params, { soft: booleanParam });
-        if (typeof query === 'string') return problem(400, query);
-        const text = await readBody(request);
-        if (typeof text !== 'string') return text;
-        const body = parseJson(text);
-        const category = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { category?: unknown }).category : undefined;
-        if (typeof category !== 'string' || !CATEGORY.test(category)) {
-          return problem(400, 'Body must be a JSON object with a "category" of letters and underscores');
-        }
-        return { route, method: 'POST', path: '/v2/user/presence', query, body: JSON.stringify({ category }) };
-      }
-      case 'register': {
-        const query = readQuery(params, {});
-        if (typeof query === 'string') return problem(400, query);
-        const text = await readBody(request);
-        if (typeof text !== 'string') return text;
-        const body = parseJson(text);
-        if (!Array.isArray(body)) return problem(400, 'Body must be a JSON array of user ids');
-        if (body.length > maxIds) return problem(413, `At most ${maxIds} user ids per registration`);
-        const ids = new Set<UserId>();
-        for (const item of body) {
-          // Numbers are at most 15 digits here (longer ones arrive as strings), so all are exact.
-          const id = typeof item === 'number' || (typeof item === 'string' && DIGITS.test(item)) ? parseUserId(item) : undefined;
-          if (!id) return problem(400, 'User ids must be positive 64-bit integers');
-          ids.add(id);
-        }
-        if (ids.size === 0) return problem(400, 'Body must name at least one user id');
-        const list = [...ids];
-        // Bare integers with every digit, as the pod's int64 list expects.
-        return { route, method: 'POST', path: '/v1/user/presence/register', query, body: `[${list.join(',')}]`, ids: list };
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ pod calls
-
-  async function callPod(
-    p: Pick<Plan, 'method' | 'path' | 'query' | 'body'>,
-    token: string,
-    request: Request,
-    signal: AbortSignal,
-    route: PresenceProxyRoute,
-  ): Promise<PodAnswer | Failure> {
-    const qs = p.query.toString();
-    const headers = new Headers({ accept: 'application/json' });
-    if (p.body !== undefined) headers.set('content-type', 'application/json');
-    headers.set('sessionToken', token);
-    // A plain timer rather than AbortSignal.timeout, so the whole exchange (body included) is
-    // bounded and tests can drive it with fake timers.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException('The pod did not answer in time', 'TimeoutError'));
-    }, timeoutMs);
-    const onClientGone = () => controller.abort(signal.reason);
-    if (signal.aborted) onClientGone();
-    else signal.addEventListener('abort', onClientGone, { once: true });
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    try {
-      let response: Response;
-      try {
-        response = await fetchImpl(`${podBase}${p.path}${qs ? `?${qs}` : ''}`, {
-          method: p.method,
-          headers,
-          body: p.body,
-          // A redirect would carry the token to wherever the pod points.
-          redirect: 'error',
-          signal: controller.signal,
-        });
-      } catch (error) {
-        report(error, route);
-        return timedOut
-          ? { failure: () => problem(504, 'The pod did not answer in time') }
-          : { failure: () => problem(502, 'The pod could not be reached') };
-      }
-      let bytes: Uint8Array | typeof TOO_LARGE;
-      try {
-        bytes = await readLimited(response.body, maxResponseBytes);
-      } catch (error) {
-        report(error, route);
-        return timedOut
-          ? { failure: () => problem(504, 'The pod did not answer in time') }
-          : { failure: () => problem(502, 'The pod answer broke off') };
-      }
-      if (bytes === TOO_LARGE) return { failure: () => problem(502, 'The pod answer was too large') };
-      if (response.status === 401 && options.onUnauthorized) {
-        try {
-          await options.onUnauthorized(request);
-        } catch (error) {
-          report(error, route);
-        }
-      }
-      return { status: response.status, headers: response.headers, text: new TextDecoder().decode(bytes) };
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onClientGone);
-    }
-  }
-
-  /**
-   * The pod's answer as the browser may see it: safe headers only, token redacted, and a 5xx or
-   * non-JSON body replaced by the library's `{code, message}` (what it held goes to `onError`).
-   */
-  function relay(answer: PodAnswer, token: string, route: PresenceProxyRoute): Response {
-    const redactor = createTokenRedactor(token);
-    const nominated = new Set(
-      (answer.headers.get('connection') ?? '')
-        .split(',')
-        .map((name) => name.trim().toLowerCase())
-        .filter(Boolean),
-    );
-    const headers = new Headers();
-    for (const [name, value] of answer.headers) {
-      if (!exposed.has(name) || NEVER_RELAYED.has(name) || nominated.has(name) || name.startsWith('proxy-')) continue;
-      if (redactor.appearsIn(value)) continue;
-      headers.set(name, value);
-    }
-    for (const [name, value] of Object.entries(LOCKED_DOWN)) headers.set(name, value);
-    if (NULL_BODY_STATUSES.has(answer.status)) return new Response(null, { status: answer.status, headers });
-    const contentType = answer.headers.get('content-type');
-    // Declared JSON is not enough: a JSON-typed HTML page or stack trace is replaced as well.
-    const json = isJsonType(contentType) && parseJson(answer.text) !== undefined;
-    if (answer.status >= 500 || (!json && answer.text !== '')) {
-      report(new PodAnswerError(answer.status, contentType, redactor.redact(answer.text.slice(0, 2048))), route);
-      // A 2xx that is not JSON is no presence answer: the browser gets a 502 rather than HTML.
-      const status = answer.status >= 400 ? answer.status : 502;
-      const message = status >= 500 ? `The pod failed (HTTP ${answer.status})` : `The pod refused the request (HTTP ${answer.status})`;
-      headers.set('content-type', 'application/json; charset=utf-8');
-      return new Response(JSON.stringify({ code: status, message }), { status, headers });
-    }
-    return new Response(redactor.redact(answer.text), { status: answer.status, headers });
-  }
-
-  const isFailure = (value: PodAnswer | Failure): value is Failure => 'failure' in value;
-
-  /** Reads the session user's tenant from an own-presence answer and caches it. */
-  async function learnTenant(sessionKey: string, answer: PodAnswer, route: PresenceProxyRoute): Promise<number | undefined> {
-    if (answer.status < 200 || answer.status > 299) return undefined;
-    const body = parseJson(answer.text);
-    const raw = typeof body === 'object' && body !== null ? (body as { userId?: unknown }).userId : undefined;
-    const userId = parseUserId(raw);
-    if (!userId) return undefined;
-    const tenant = tenantOf(userId);
-    try {
-      await store.setTenant(sessionKey, tenant, now(), tenantTtlMs);
-    } catch (error) {
-      report(error, route);
-    }
-    return tenant;
-  }
-
-  async function lookUpTenant(sessionKey: string, token: string, request: Request): Promise<number | Failure> {
-    // Shared by every read waiting on it, so one client going away must not cancel it.
-    const signal = new AbortController().signal;
-    const answer = await callPod({ method: 'GET', path: '/v2/user/presence', query: new URLSearchParams() }, token, request, signal, 'getUser');
-    if (isFailure(answer)) return answer;
-    // The pod refused the session (401, 429, ...): the browser gets that refusal.
-    if (answer.status < 200 || answer.status > 299) return { failure: () => relay(answer, token, 'getUser') };
-    const tenant = await learnTenant(sessionKey, answer, 'getUser');
-    return tenant ?? { failure: () => problem(502, "Could not tell the session user's company from the pod's answer") };
-  }
-
-  async function sessionTenant(sessionKey: string, token: string, request: Request): Promise<number | Failure> {
-    const cached = await store.getTenant(sessionKey, now());
-    if (cached !== undefined) return cached;
-    let pending = tenantLookups.get(sessionKey);
-    if (!pending) {
-      pending = lookUpTenant(sessionKey, token, request).finally(() => tenantLookups.delete(sessionKey));
-      tenantLookups.set(sessionKey, pending);
-    }
-    return pending;
-  }
-
-  // ------------------------------------------------------------------ routes
-
   async function readUser(p: Plan, sessionKey: string, token: string, request: Request): Promise<Response> {
     const userId = p.userId as UserId;
     let claimId: string | undefined;
     if (!p.local) {
-      let tenant: number | Failure;
+      let tenant: Awaited<ReturnType<typeof tenants.of>>;
       try {
-        tenant = await sessionTenant(sessionKey, token, request);
+        tenant = await tenants.of(sessionKey, token, request);
       } catch (error) {
         report(error, 'getUser');
         return problem(503, 'Presence guard unavailable', { 'retry-after': '5' });
       }
       if (typeof tenant !== 'number') return tenant.failure();
       if (tenantOf(userId) !== tenant) {
-        const t = now();
-        try {
-          if (!(await store.isRegistered(sessionKey, userId, t))) {
-            return problem(428, 'Register interest in this external user first (POST /v1/user/presence/register)');
-          }
-          const claim = await store.claimRead(sessionKey, userId, t, gapMs);
-          if (!claim.ok) {
-            return problem(429, `This session may read an external user's presence once every ${describeDuration(gapMs)}`, {
-              'retry-after': String(Math.max(1, Math.ceil(claim.retryAfterMs / 1000))),
-            });
-          }
-          claimId = claim.claimId;
-        } catch (error) {
-          report(error, 'getUser');
-          return problem(503, 'Presence guard unavailable', { 'retry-after': '5' });
-        }
+        const verdict = await guard.claimExternalRead(sessionKey, userId);
+        if (!verdict.ok) return refused(verdict);
+        claimId = verdict.claimId;
       }
     }
     const answer = await callPod(p, token, request, request.signal, 'getUser');
-    if (claimId !== undefined) {
-      if (!isFailure(answer) && UNCOUNTED_STATUSES.has(answer.status)) {
-        await store.releaseRead(sessionKey, userId, claimId).catch((error: unknown) => report(error, 'getUser'));
-      } else {
-        // The pod counts a read when it handles it, which may be long after the claim: the gap
-        // starts again now. A failed call counts too: the pod may have read before the answer was lost.
-        await store.renewRead(sessionKey, userId, claimId, now(), gapMs).catch((error: unknown) => report(error, 'getUser'));
-      }
-    }
+    if (claimId !== undefined) await guard.settleExternalRead(sessionKey, userId, claimId, isFailure(answer) ? undefined : answer.status);
     if (isFailure(answer)) return answer.failure();
     return relay(answer, token, 'getUser');
   }
 
   async function register(p: Plan, sessionKey: string, token: string, request: Request): Promise<Response> {
-    try {
-      const slot = await store.takeRegistration(sessionKey, now(), maxRegistrationsPerMinute, 60_000);
-      if (!slot.ok) {
-        return problem(429, `This session may register interest at most ${maxRegistrationsPerMinute} times a minute`, {
-          'retry-after': String(Math.max(1, Math.ceil(slot.retryAfterMs / 1000))),
-        });
-      }
-    } catch (error) {
-      report(error, 'register');
-      return problem(503, 'Presence guard unavailable', { 'retry-after': '5' });
-    }
+    const verdict = await guard.takeRegistration(sessionKey);
+    if (!verdict.ok) return refused(verdict);
     const sentAt = now();
     const answer = await callPod(p, token, request, request.signal, 'register');
     if (isFailure(answer)) return answer.failure();
-    if (answer.status >= 200 && answer.status <= 299) {
-      // The pod's hour started when it received the request; ours counts from sending it.
-      const t = now();
-      const remaining = registrationTtlMs - Math.max(0, t - sentAt);
-      if (remaining > 0) {
-        await store.recordRegistration(sessionKey, p.ids ?? [], t, remaining).catch((error: unknown) => report(error, 'register'));
-      }
-    }
+    // The pod's hour started when it received the request; ours counts from sending it.
+    if (answer.status >= 200 && answer.status <= 299) await guard.recordRegistration(sessionKey, p.ids ?? [], sentAt);
     return relay(answer, token, 'register');
   }
 
@@ -635,7 +269,7 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
       return problem(415, 'Content-Type must be application/json');
     }
 
-    const p = await plan(request, route, match.uid, url.searchParams);
+    const p = await planProxyRequest(request, route, match.uid, url.searchParams, { maxBodyBytes, maxIds });
     if (p instanceof Response) return p;
 
     let token: string | null | undefined;
@@ -656,7 +290,7 @@ export function createPresenceProxy(options: PresenceProxyOptions): PresenceProx
     if (route === 'register') return register(p, sessionKey, token, request);
     const answer = await callPod(p, token, request, request.signal, route);
     if (isFailure(answer)) return answer.failure();
-    if (route === 'getOwn' || route === 'setOwn') await learnTenant(sessionKey, answer, route);
+    if (route === 'getOwn' || route === 'setOwn') await tenants.learn(sessionKey, answer, route);
     return relay(answer, token, route);
   }
 

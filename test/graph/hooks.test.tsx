@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GraphPresenceClient } from '../../src/client';
 import {
   GraphPresenceProvider,
-  PresenceProvider,
+  PresenceDataProvider,
   useGraphPresenceSession,
   useMergedPresence,
   usePresence,
@@ -37,9 +37,9 @@ function wrapper(pod: MockPod | undefined, adapter: GraphPresenceClient | undefi
     if (adapter) tree = <GraphPresenceProvider client={adapter} options={{ random: () => 0.5 }}>{tree}</GraphPresenceProvider>;
     if (symphony) {
       tree = (
-        <PresenceProvider client={symphony} crossTab={false} options={{ random: () => 0.5 }}>
+        <PresenceDataProvider client={symphony} crossTab={false} options={{ random: () => 0.5 }}>
           {tree}
-        </PresenceProvider>
+        </PresenceDataProvider>
       );
     }
     return tree;
@@ -214,9 +214,9 @@ describe('usePresence on a Graph source', () => {
   it('takes a GUID and shows the mapped category with Graph details', async () => {
     const graph = setupGraph();
     render(
-      <PresenceProvider client={graphAdapter(graph)} options={{ random: () => 0.5 }}>
+      <PresenceDataProvider client={graphAdapter(graph)} options={{ random: () => 0.5 }}>
         <Person id={U(4)} />
-      </PresenceProvider>,
+      </PresenceDataProvider>,
     );
     await flush();
     expect(screen.getByTestId('p').textContent).toBe(`BUSY DoNotDisturb/Presenting ${U(4)}`);
@@ -226,7 +226,7 @@ describe('usePresence on a Graph source', () => {
     const graph = setupGraph();
     const adapter = graphAdapter(graph);
     const { result } = renderHook(() => usePresences([U(2), U(4), 'alice@contoso.com', U(2)]), {
-      wrapper: ({ children }) => <PresenceProvider client={adapter}>{children}</PresenceProvider>,
+      wrapper: ({ children }) => <PresenceDataProvider client={adapter}>{children}</PresenceDataProvider>,
     });
     await flush();
     expect(result.current.invalid).toEqual(['alice@contoso.com']);
@@ -238,9 +238,9 @@ describe('usePresence on a Graph source', () => {
   it('an id that is not a GUID is an error state, not a request', async () => {
     const graph = setupGraph();
     render(
-      <PresenceProvider client={graphAdapter(graph)}>
+      <PresenceDataProvider client={graphAdapter(graph)}>
         <Person id="alice@contoso.com" />
-      </PresenceProvider>,
+      </PresenceDataProvider>,
     );
     await flush();
     expect(screen.getByTestId('p').textContent).toBe('error:InvalidGraphUserIdError');

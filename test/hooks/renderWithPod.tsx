@@ -3,11 +3,11 @@ import { render } from '@testing-library/react';
 import { StrictMode, type ReactNode } from 'react';
 import { vi } from 'vitest';
 import type { MockPod } from '../../src/mock-pod';
-import { PresenceProvider } from '../../src/hooks';
+import { PresenceDataProvider } from '../../src/hooks';
 import type { PresenceSyncConfig } from '../../src/sync';
 import { podClient } from '../sync/harness';
 
-/** Renders under a PresenceProvider whose client talks to the emulator. */
+/** Renders under a PresenceDataProvider whose client talks to the emulator. */
 export function renderWithPod(
   pod: MockPod,
   ui: ReactNode,
@@ -18,9 +18,9 @@ export function renderWithPod(
   const wrap = (children: ReactNode) => {
     const tree = (
       <QueryClientProvider client={queryClient}>
-        <PresenceProvider client={client} crossTab={false} options={{ random: () => 0.5, ...options.sync }}>
+        <PresenceDataProvider client={client} crossTab={false} options={{ random: () => 0.5, ...options.sync }}>
           {children}
-        </PresenceProvider>
+        </PresenceDataProvider>
       </QueryClientProvider>
     );
     return options.strict ? <StrictMode>{tree}</StrictMode> : tree;

@@ -14,7 +14,7 @@ const RULE_LITERAL = /\b(300_?000|5 \* 60_000|5 \* 60 \* 1000|3_?600_?000|60 \* 
  * model's constants (src/model/limits.ts) or be added here with its reason.
  */
 const NOT_THE_RULE: Record<string, string> = {
-  'model/graph.ts': "Microsoft Graph's own expiry bounds (GR-SP-6), not Symphony's",
+  'model/graphExpiration.ts': "Microsoft Graph's own expiry bounds (GR-SP-6), not Symphony's",
   'components/StatusMessageEditor.tsx': 'expiry choices offered for a status message',
   'server/createPresenceProxy.ts': 'how long a learned tenant is kept (12 hours)',
   'server/verifyUserJwt.ts': 'the largest clock skew accepted for a JWT',

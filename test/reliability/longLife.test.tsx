@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PresenceProvider, usePresence } from '../../src/hooks';
+import { PresenceDataProvider, usePresence } from '../../src/hooks';
 import { createMemoryCoordinatorHub } from '../../src/sync';
 import { HOUR, MINUTE, SECOND, podClient, setupPod, startSync, usersOf } from '../sync/harness';
 
@@ -67,11 +67,11 @@ describe('long life', () => {
     for (let cycle = 0; cycle < 60; cycle++) {
       const view = render(
         <QueryClientProvider client={queryClient}>
-          <PresenceProvider client={client} options={{ coordinator: hub.connect(), random: () => 0.5 }}>
+          <PresenceDataProvider client={client} options={{ coordinator: hub.connect(), random: () => 0.5 }}>
             {users.map((id) => (
               <Badge key={id} id={id} />
             ))}
-          </PresenceProvider>
+          </PresenceDataProvider>
         </QueryClientProvider>,
       );
       await act(() => vi.advanceTimersByTimeAsync(cycle % 10 === 0 ? MINUTE : 100));

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSymphonyClient } from '../../src/client';
-import { PresenceProvider, usePresence, useSetPresence } from '../../src/hooks';
+import { PresenceDataProvider, usePresence, useSetPresence } from '../../src/hooks';
 import { DEFAULT_SESSION_TOKEN } from '../../src/mock-pod';
 import { createMemoryCoordinatorHub, type SyncMessage } from '../../src/sync';
 import { MINUTE, POD_URL, SECOND, podFetch, setupPod, usersOf } from '../sync/harness';
@@ -79,13 +79,13 @@ describe('session tokens', () => {
     const queryClient = new QueryClient();
     const view = render(
       <QueryClientProvider client={queryClient}>
-        <PresenceProvider client={client} options={{ coordinator: leaderTab, random: () => 0.5 }}>
+        <PresenceDataProvider client={client} options={{ coordinator: leaderTab, random: () => 0.5 }}>
           <Show />
           {[...internal.slice(0, 4), ...external.slice(0, 3)].map((id) => (
             <Show key={id} id={id} />
           ))}
           <Setter />
-        </PresenceProvider>
+        </PresenceDataProvider>
       </QueryClientProvider>,
     );
     await act(() => vi.advanceTimersByTimeAsync(5 * SECOND));

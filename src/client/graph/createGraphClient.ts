@@ -1,4 +1,5 @@
 import {
+  GRAPH_STATUS_MESSAGE_MAX,
   isSettableGraphPair,
   isUserPreferredGraphPair,
   parseExpirationDuration,
@@ -34,8 +35,6 @@ const ENDPOINT = {
   setStatusMessage: 'POST /users/{id}/presence/setStatusMessage',
 } as const;
 
-/** Longest status message sent, in UTF-16 units (Teams shows up to 280 characters). */
-export const GRAPH_STATUS_MESSAGE_MAX = 280;
 
 type Endpoint = (typeof ENDPOINT)[keyof typeof ENDPOINT];
 

@@ -2,11 +2,12 @@ import { QueryClient, QueryClientContext, QueryClientProvider, notifyManager } f
 import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { SymphonyClient } from '../client';
 import { PresenceSync, createBroadcastCoordinator, type PresenceSyncConfig, type SyncEvent } from '../sync';
-import { PresenceContext, type PresenceDisplayOptions } from './PresenceContext';
+import { PresenceContext } from './PresenceContext';
 import { attachPresenceSync, getPresenceSync, podListingQueryKey, presenceQueryKey } from './presenceQueries';
 import { usePresenceEngine } from './usePresenceEngine';
 
-export interface PresenceProviderProps extends PresenceDisplayOptions {
+/** Props of {@link PresenceDataProvider}. */
+export interface PresenceDataProviderProps {
   /** The Symphony client the engine reads and writes through (not needed with `engine`). */
   client?: SymphonyClient | undefined;
   /**
@@ -38,11 +39,13 @@ function createEngine(client: SymphonyClient, options: PresenceSyncConfig | unde
 
 
 /**
- * Provides presence to the hooks and components below. Works inside the app's own
- * `QueryClientProvider`, or creates a QueryClient when there is none.
+ * The hooks' provider: runs the presence engine on `client` and connects it to TanStack Query,
+ * inside the app's own `QueryClientProvider` or with a QueryClient of its own. It brings no
+ * labels, language or view: apps that draw their own widgets with the hooks use it alone; the
+ * components' `PresenceProvider` wraps it and adds those.
  */
-export function PresenceProvider(props: PresenceProviderProps) {
-  const { client: clientProp, engine: shared, options, crossTab = true, queryClient: given, children, locale, view, labels } = props;
+export function PresenceDataProvider(props: PresenceDataProviderProps) {
+  const { client: clientProp, engine: shared, options, crossTab = true, queryClient: given, children } = props;
   const client = shared?.client ?? clientProp;
   if (!client) throw new TypeError('presence-widgets: PresenceProvider needs a client or an engine');
   const outer = useContext(QueryClientContext);
@@ -91,7 +94,7 @@ export function PresenceProvider(props: PresenceProviderProps) {
   // Attached during render too, so queries that run before the effects find their engine.
   if (getPresenceSync(queryClient) !== engine && !engine.isDestroyed) attachPresenceSync(queryClient, engine);
 
-  const value = useMemo(() => ({ sync: engine, display: { locale, view, labels } }), [engine, locale, view, labels]);
+  const value = useMemo(() => ({ sync: engine }), [engine]);
   const tree = <PresenceContext.Provider value={value}>{children}</PresenceContext.Provider>;
   // A given or created client must also reach react-query's own hooks below.
   return queryClient !== outer ? <QueryClientProvider client={queryClient}>{tree}</QueryClientProvider> : tree;

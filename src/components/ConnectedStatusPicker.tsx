@@ -1,0 +1,49 @@
+import { forwardRef, useContext } from 'react';
+import { useGraphSource, useSetPresence } from '../hooks';
+import { PresenceUiContext } from './PresenceUiContext';
+import type { StatusPickerProps } from './StatusPickerProps';
+import { useConnectedData } from './useConnectedData';
+import { StatusPickerView } from './StatusPickerView';
+
+/**
+ * Sets the requesting user's presence through the provider: shows their live status (read the
+ * way a connected badge reads it, `useConnectedData('self')`), sends the choice with
+ * `useSetPresence` (optimistic, rolled back with an announced error on failure).
+ */
+export const ConnectedStatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPickerProps>(function ConnectedStatusPicker(
+  { onValueChange, onGraphValueChange, pending, error, graphPairs, graphTarget, ...props },
+  ref,
+) {
+  const own = useConnectedData('self');
+  const setPresence = useSetPresence();
+  // On a Graph source (told by the provider's Graph support) the picker offers the pairs that
+  // source can set, and sets them by pair key (which the Graph adapter accepts as a category).
+  const graphUi = useContext(PresenceUiContext).graph;
+  const graphSource = useGraphSource();
+  const source = graphUi?.sourceOf(graphSource);
+  const target = graphTarget ?? source?.target;
+  const pairs = graphPairs ?? source?.pairs;
+  const ownGraph = own.graph;
+  const readFailed = own.status !== 'ready' && own.status !== 'loading';
+  return (
+    <StatusPickerView
+      {...props}
+      ref={ref}
+      graphPairs={pairs}
+      graphTarget={target}
+      value={pairs && ownGraph && graphUi ? graphUi.pairKey(ownGraph) : own.category}
+      pending={pending ?? (setPresence.isPending || own.status === 'loading')}
+      error={error ?? setPresence.error ?? (readFailed ? (own.error ?? new Error(own.status)) : undefined)}
+      // A failed first read changed nothing: it gets its own words, not "could not change".
+      errorKind={error === undefined && !setPresence.error && readFailed ? 'read' : 'save'}
+      onValueChange={(category, details) => {
+        onValueChange?.(category, details);
+        setPresence.mutate({ category, soft: details.soft });
+      }}
+      onGraphValueChange={(pair) => {
+        onGraphValueChange?.(pair);
+        if (graphUi) setPresence.mutate({ category: graphUi.pairKey(pair) });
+      }}
+    />
+  );
+});
