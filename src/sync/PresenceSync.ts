@@ -8,6 +8,7 @@
 import { PresenceApiError, type SymphonyClient } from '../client';
 import { toUserId, type CategoryValue, type Presence, type UserId, type UserIdInput } from '../model';
 import { BatchReader } from './BatchReader';
+import { HubFeed } from './HubFeed';
 import { resolveSyncOptions, type ResolvedSyncOptions } from './options';
 import { OwnPresenceWriter } from './OwnPresenceWriter';
 import { createSessionStoragePersistence } from './persistence';
@@ -100,6 +101,7 @@ export class PresenceSync {
       sweeper: this.#sweeper,
     });
     this.#tabs = new TabSharing(state, this.#reads, this.#registrations, this.#listing);
+    if (config.source && !client.toKey) state.hub = new HubFeed(state, this.#reads, config.source);
   }
 
   /** Starts polling what is retained, listening to visibility and to other tabs. Idempotent. */
@@ -122,7 +124,10 @@ export class PresenceSync {
         this.#reads.rescheduleAll();
       }),
       coordinator.onMessage((m) => this.#tabs.onMessage(m)),
-      coordinator.onLeadershipChange((leader) => this.#tabs.onLeadership(leader)),
+      coordinator.onLeadershipChange((leader) => {
+        this.#tabs.onLeadership(leader);
+        state.hub?.lead(leader);
+      }),
     );
     const stopPageHide = this.#sessions.listenForPageHide();
     if (stopPageHide) this.#cleanups.push(stopPageHide);
@@ -132,6 +137,7 @@ export class PresenceSync {
       this.#tabs.announceWants();
     }
     this.#sessions.restoreEarly();
+    state.hub?.lead(coordinator.isLeader());
     this.#reads.rescheduleAll();
     return this;
   }
@@ -331,6 +337,7 @@ export class PresenceSync {
     this.#sweeper.stop();
     this.#batch.stop();
     this.#listing.stop();
+    state.hub?.stop();
     state.entries.clear();
     state.listeners.clear();
     state.coordinator.close();

@@ -53,6 +53,12 @@ export class ReadScheduler {
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = undefined;
     if (!state.started || state.destroyed || entry.inflight || entry.stopped || !state.coordinator.isLeader()) return;
+    const hub = state.hub;
+    if (hub) {
+      hub.wantsChanged();
+      // While the hub's stream is open it brings every user; the own presence is still read here.
+      if (hub.live && isRegistrable(entry.key)) return;
+    }
     if (!state.isActive(entry, remote)) return;
     const delay = Math.max(0, state.nextDue(entry) - state.now());
     entry.timer = setTimeout(() => {
