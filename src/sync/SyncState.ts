@@ -4,7 +4,6 @@
  * bookkeeping (registrations, writes, the listing...) to itself and reaches the others only
  * through this object and the few {@link EngineLinks}.
  */
-import type { HubFeed } from './HubFeed';
 import type { PresenceApiError, SymphonyClient } from '../client';
 import { tenantOf, type Presence, type UserId } from '../model';
 import { isExternalUser, nextDue } from './budget';
@@ -55,13 +54,27 @@ export interface EngineLinks {
   checkSession(): Promise<string | undefined>;
 }
 
+/**
+ * What the parts need of the presence hub's feed (./HubFeed). An interface here, so that the
+ * state every part imports does not import the feed, which imports the parts.
+ */
+export interface HubLink {
+  /** True unless the stream cannot be opened: user keys are then the hub's, not the poller's. */
+  readonly live: boolean;
+  /** Opens the stream in the leading tab, closes it in the others. */
+  lead(leader: boolean): void;
+  /** The shown users changed: send the hub the new subscription soon. */
+  wantsChanged(): void;
+  stop(): void;
+}
+
 export class SyncState {
   readonly entries = new Map<PresenceKey, Entry>();
   readonly listeners = new Set<(event: SyncEvent) => void>();
   /** What the other tabs show. */
   readonly remoteWants = new RemoteWants();
   /** The presence hub's feed, when the engine has a hub source (./HubFeed). */
-  hub: HubFeed | undefined;
+  hub: HubLink | undefined;
   coordinator: TabCoordinator;
   started = false;
   destroyed = false;
