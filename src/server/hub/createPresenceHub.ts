@@ -300,6 +300,12 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
   /** Leases this node took itself while the store was failing. */
   const localLeases = new Map<string, number>();
   const tenantLookups = new Map<string, Promise<number | Response>>();
+  /**
+   * When each session may next read each external user, kept past the watch (a page that
+   * reconnects to this node makes a new one): the guard store holds the same, but not while
+   * Redis is empty after a restart.
+   */
+  const externalDue = new Map<string, number>();
   const counts = { internal: 0, external: 0, registrations: 0, own: 0 };
   let degraded = false;
   let watchSerial = 0;
@@ -428,6 +434,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
           stopped: false,
           reregistered: false,
         };
+        if (external) watch.nextAt = externalDue.get(key) ?? 0;
         watches.set(key, watch);
         fresh.push(watch);
       }
@@ -693,6 +700,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     if (!claim.ok) {
       // Another node, or the proxy, read for this session: its result arrives by message.
       watch.nextAt = t + claim.retryAfterMs;
+      externalDue.set(watch.key, watch.nextAt);
       return;
     }
     const outcome = await read(watch, true);
@@ -701,8 +709,8 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     } else {
       // The pod counts the read when it handles it: the gap restarts now (as in the proxy).
       await guard.renewRead(session.key, watch.userId, claim.claimId, now(), gapMs).catch((error: unknown) => report(error, 'guard'));
-      if (outcome !== 'retry') watch.nextAt = now() + gapMs;
-      else watch.nextAt = Math.max(watch.nextAt, now() + gapMs);
+      watch.nextAt = outcome !== 'retry' ? now() + gapMs : Math.max(watch.nextAt, now() + gapMs);
+      externalDue.set(watch.key, watch.nextAt);
     }
   }
 
@@ -833,6 +841,8 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
 
   function tick(): void {
     if (closed) return;
+    const t = now();
+    for (const [key, due] of externalDue) if (due <= t) externalDue.delete(key);
     for (const tenant of new Set([...sessions.values()].map((s) => s.tenant))) acquireTenantChannel(tenant);
     if (!controlOff) subscribeControl();
     for (const session of sessions.values()) if (session.pendingRegistration.size > 0) void flushRegistrations(session);
