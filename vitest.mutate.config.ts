@@ -10,12 +10,15 @@ const TESTS: Record<string, string[]> = {
   client: ['test/client/**/*.test.ts'],
   guard: ['test/server/**/*.test.ts'],
   graph: ['test/model/**/*.test.ts', 'test/client/**/*.test.ts', 'test/sync/GraphPresenceSession.test.ts', 'test/mock-pod/graph/**/*.test.ts'],
+  // The engine's own tests (with the Graph session's), and the Graph engine tests that drive it.
+  sync: ['test/sync/**/*.test.ts', 'test/client/graph/createGraphPresenceClient.test.ts'],
 };
 
 // The model, client and server guard are plain TypeScript: their tests run in Node, without jsdom
 // and the Testing Library setup, which makes each mutant's run several times faster. The client's
 // msw test is left out there: msw resolves relative URLs against a page.
-const NODE_LAYERS = new Set(['model', 'client', 'guard']);
+// The engine's tests run in Node too; the few that need a page (sessionStorage) say so per file.
+const NODE_LAYERS = new Set(['model', 'client', 'guard', 'sync']);
 const NEEDS_A_PAGE = ['test/client/msw.test.ts'];
 const layer = process.env.MUTATE_LAYER ?? 'model';
 

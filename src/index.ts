@@ -82,6 +82,14 @@ export {
   type PresenceApiErrorKind,
 } from './client/PresenceApiError';
 export { createSymphonyClient } from './client/createSymphonyClient';
+export {
+  createHubSource,
+  type HubConnection,
+  type HubConnectionHandlers,
+  type HubConnectionState,
+  type HubSource,
+  type HubSourceOptions,
+} from './client/createHubSource';
 export type {
   CallOptions,
   ListPresenceOptions,

@@ -135,9 +135,6 @@ function commandFunction(client: RedisGuardClient): RedisCommandFunction {
   throw new TypeError('createRedisGuardStore needs a node-redis or ioredis client, or a command function');
 }
 
-const text = (reply: unknown): string | null =>
-  reply === null || reply === undefined ? null : typeof reply === 'string' ? reply : String(reply);
-
 /** Redis wants whole positive milliseconds; 0 would be an error and fractions are refused. */
 const px = (ms: number): string => String(Math.max(1, Math.ceil(ms)));
 
@@ -201,9 +198,8 @@ export function createRedisGuardStore(client: RedisGuardClient, options: RedisGu
     },
 
     async getTenant(sessionKey) {
-      const value = text(await send(['GET', tenantKey(sessionKey)]));
-      if (value === null) return undefined;
-      const tenant = Number(value);
+      // Through String: a missing key (null) then reads NaN, where Number(null) would be tenant 0.
+      const tenant = Number(String(await send(['GET', tenantKey(sessionKey)])));
       return Number.isSafeInteger(tenant) && tenant >= 0 ? tenant : undefined;
     },
 

@@ -4,6 +4,7 @@
  * bookkeeping (registrations, writes, the listing...) to itself and reaches the others only
  * through this object and the few {@link EngineLinks}.
  */
+import type { HubFeed } from './HubFeed';
 import type { PresenceApiError, SymphonyClient } from '../client';
 import { tenantOf, type Presence, type UserId } from '../model';
 import { isExternalUser, nextDue } from './budget';
@@ -59,6 +60,8 @@ export class SyncState {
   readonly listeners = new Set<(event: SyncEvent) => void>();
   /** What the other tabs show. */
   readonly remoteWants = new RemoteWants();
+  /** The presence hub's feed, when the engine has a hub source (./HubFeed). */
+  hub: HubFeed | undefined;
   coordinator: TabCoordinator;
   started = false;
   destroyed = false;
