@@ -4,7 +4,6 @@
  * bookkeeping (registrations, writes, the listing...) to itself and reaches the others only
  * through this object and the few {@link EngineLinks}.
  */
-import type { HubFeed } from './HubFeed';
 import type { PresenceApiError, SymphonyClient } from '../client';
 import { tenantOf, type Presence, type UserId } from '../model';
 import { isExternalUser, nextDue } from './budget';
@@ -13,6 +12,18 @@ import { isRegistrable, userOfKey, type PresenceKey } from './presenceKey';
 import { RemoteWants } from './RemoteWants';
 import type { TabCoordinator } from './TabCoordinator';
 import type { SyncEvent } from './types';
+
+/**
+ * What the other parts ask of the hub feed (./HubFeed, which fills it in). Declared here rather
+ * than imported, so that the state every part reads imports none of the parts (no cycle).
+ */
+export interface HubLink {
+  /** The hub's stream is open and brings every user. */
+  readonly live: boolean;
+  lead(leader: boolean): void;
+  wantsChanged(): void;
+  stop(): void;
+}
 
 export interface Waiter {
   resolve: (p: Presence) => void;
@@ -61,7 +72,7 @@ export class SyncState {
   /** What the other tabs show. */
   readonly remoteWants = new RemoteWants();
   /** The presence hub's feed, when the engine has a hub source (./HubFeed). */
-  hub: HubFeed | undefined;
+  hub: HubLink | undefined;
   coordinator: TabCoordinator;
   started = false;
   destroyed = false;
