@@ -3,7 +3,7 @@ import type { UserId } from '../model';
 import { acceptAnswer, clearFault, failEntry } from './answers';
 import { isRegistrable, parsePresenceKey } from './presenceKey';
 import type { ReadScheduler } from './ReadScheduler';
-import type { SyncState } from './SyncState';
+import type { HubLink, SyncState } from './SyncState';
 
 /**
  * The engine's side of a presence hub (`createHubSource`): the leading tab holds the one stream
@@ -12,7 +12,7 @@ import type { SyncState } from './SyncState';
  * polled; when it cannot be opened (or drops), polling through the client resumes within the
  * budget the hub's reads left (their times count as this session's reads).
  */
-export class HubFeed {
+export class HubFeed implements HubLink {
   /** True while the stream is open: user keys are then the hub's, not the poller's. */
   live = false;
   private connection: HubConnection | undefined;

@@ -66,6 +66,20 @@ export interface EngineLinks {
   checkSession(): Promise<string | undefined>;
 }
 
+/**
+ * What the parts need of the presence hub's feed (./HubFeed). An interface here, so that the
+ * state every part imports does not import the feed, which imports the parts.
+ */
+export interface HubLink {
+  /** True while the stream is open: user keys are then the hub's, not the poller's. */
+  readonly live: boolean;
+  /** Opens the stream in the leading tab, closes it in the others. */
+  lead(leader: boolean): void;
+  /** The shown users changed: send the hub the new subscription soon. */
+  wantsChanged(): void;
+  stop(): void;
+}
+
 export class SyncState {
   readonly entries = new Map<PresenceKey, Entry>();
   readonly listeners = new Set<(event: SyncEvent) => void>();
