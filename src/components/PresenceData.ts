@@ -15,6 +15,4 @@ export interface PresenceData {
   updateDueAt?: number | undefined;
   /** Graph's own state, for a presence from a Graph source. */
   graph?: PresenceGraphDetails | undefined;
-  /** What failed, when `status` says a read failed (for components that announce it). */
-  error?: Error | undefined;
 }

@@ -12,7 +12,7 @@ export type { PresenceData } from './PresenceData';
 export function usePresenceData(userId: UserIdInput | 'self'): PresenceData {
   const q = usePresence(userId === 'self' ? undefined : userId);
   if (q.isError) {
-    return { status: readFailureOf(q.error), error: q.error };
+    return { status: readFailureOf(q.error) };
   }
   if (q.data) {
     const { category, timestamp, graph, updateDueAt } = q.data;
