@@ -53,6 +53,11 @@ export interface Watch {
   readonly owner: string;
   last: Presence | undefined;
   askedAt: number | undefined;
+  /**
+   * `last` as sent on the wire, serialized on first need after each read and then shared by
+   * every stream that subscribes (a reconnecting node's worth of pages sends it hundreds of times).
+   */
+  lastJson: string | undefined;
   failure: HubFailureWire | undefined;
   lastEpoch: number;
   /** Earliest time of the next attempt (budget, Retry-After, back-off). */

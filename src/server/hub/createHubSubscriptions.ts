@@ -23,8 +23,18 @@ export function createHubSubscriptions(ctx: HubContext): SubscriptionOperations 
   const { nodeId, intervalMs, maxSubs, shareInternal, cacheTtlMs } = ctx.config;
 
   function scopeOf(session: Session, userId: UserId): { scope: string; external: boolean } {
+    // A user someone on the node already watches needs no parsing of its id: a node taking
+    // over hundreds of pages at once asks this for each of their users.
+    if (shareInternal && watches.has(`t:${session.tenant}|${userId}`)) return { scope: `t:${session.tenant}`, external: false };
+    const own = watches.get(`s:${session.key}|${userId}`);
+    if (own) return { scope: own.scope, external: own.external };
     const external = tenantOf(userId) !== session.tenant;
     return { scope: !external && shareInternal ? `t:${session.tenant}` : `s:${session.key}`, external };
+  }
+
+  function snapshotOf(watch: Watch, last: Presence): string {
+    watch.lastJson ??= JSON.stringify(wireOf(last, watch.askedAt ?? now()));
+    return watch.lastJson;
   }
 
   /** Adds users to a stream; sends what is known at once, and reads what nobody has read yet. */
@@ -48,6 +58,7 @@ export function createHubSubscriptions(ctx: HubContext): SubscriptionOperations 
           owner: `${nodeId}#${(ctx.watchSerial += 1)}`,
           last: undefined,
           askedAt: undefined,
+          lastJson: undefined,
           failure: undefined,
           lastEpoch: -Infinity,
           nextAt: 0,
@@ -63,7 +74,7 @@ export function createHubSubscriptions(ctx: HubContext): SubscriptionOperations 
       watch.streams.add(stream);
       // The watch's copy of the id: a thousand pages watching a user hold one string.
       stream.subs.add(watch.userId);
-      if (watch.last) ctx.queuePresence(stream, JSON.stringify(wireOf(watch.last, watch.askedAt ?? now())));
+      if (watch.last) ctx.queuePresence(stream, snapshotOf(watch, watch.last));
       else if (watch.failure) ctx.queueFailure(stream, watch.failure);
     }
     if (fresh.length === 0) return;
@@ -97,14 +108,16 @@ export function createHubSubscriptions(ctx: HubContext): SubscriptionOperations 
       const presence = makePresence(watch.userId, message.p.category, message.p.timestamp);
       const hadFailure = watch.failure !== undefined;
       watch.askedAt = message.a;
+      watch.lastJson = undefined;
       watch.failure = undefined;
       if (!hadFailure && isSamePresence(watch.last, presence)) return;
       watch.last = presence;
       // Serialized once, however many pages watch this user.
-      const json = JSON.stringify(wireOf(presence, message.a));
+      const json = snapshotOf(watch, presence);
       for (const stream of watch.streams) ctx.queuePresence(stream, json);
     } else if (message.e) {
       watch.askedAt = message.a;
+      watch.lastJson = undefined;
       watch.failure = { userId: watch.userId, status: message.e.status, message: message.e.message };
       watch.last = undefined;
       for (const stream of watch.streams) ctx.queueFailure(stream, watch.failure);
