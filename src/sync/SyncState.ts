@@ -13,18 +13,6 @@ import { RemoteWants } from './RemoteWants';
 import type { TabCoordinator } from './TabCoordinator';
 import type { SyncEvent } from './types';
 
-/**
- * What the other parts ask of the hub feed (./HubFeed, which fills it in). Declared here rather
- * than imported, so that the state every part reads imports none of the parts (no cycle).
- */
-export interface HubLink {
-  /** The hub's stream is open and brings every user. */
-  readonly live: boolean;
-  lead(leader: boolean): void;
-  wantsChanged(): void;
-  stop(): void;
-}
-
 export interface Waiter {
   resolve: (p: Presence) => void;
   reject: (e: unknown) => void;
