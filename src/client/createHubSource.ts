@@ -36,6 +36,8 @@ export interface HubConnectionHandlers {
   /** Users the pod refused for good (404 no such user, 403). */
   failure(failures: ReadonlyArray<{ userId: UserId; error: PresenceApiError }>): void;
   state(state: HubConnectionState): void;
+  /** The viewer's tenant (company), as the hub learned it: tells colleagues from external users. */
+  tenant?(tenant: number): void;
 }
 
 /** One stream to the hub, reconnecting by itself. */
@@ -192,8 +194,9 @@ export function createHubSource(options: HubSourceOptions): HubSource {
           return;
         }
         if (event === 'ready') {
-          const id = (parsed as { stream?: unknown }).stream;
+          const { stream: id, tenant } = parsed as { stream?: unknown; tenant?: unknown };
           if (typeof id !== 'string') return;
+          if (typeof tenant === 'number' && Number.isSafeInteger(tenant) && tenant >= 0) handlers.tenant?.(tenant);
           streamId = id;
           failures = 0;
           setState('open');

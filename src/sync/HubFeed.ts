@@ -8,12 +8,12 @@ import type { HubLink, SyncState } from './SyncState';
 /**
  * The engine's side of a presence hub (`createHubSource`): the leading tab holds the one stream
  * and tells it which users someone shows (in any tab); pushes land in entries as reads would,
- * and reach the other tabs the same way. While the stream is open the users it covers are not
- * polled; when it cannot be opened (or drops), polling through the client resumes within the
+ * and reach the other tabs the same way. While the stream is open (or being opened) the users it
+ * covers are not polled; when it cannot be opened, polling through the client resumes within the
  * budget the hub's reads left (their times count as this session's reads).
  */
 export class HubFeed implements HubLink {
-  /** True while the stream is open: user keys are then the hub's, not the poller's. */
+  /** True unless the stream cannot be opened: user keys are then the hub's, not the poller's. */
   live = false;
   private connection: HubConnection | undefined;
   private wantTimer: ReturnType<typeof setTimeout> | undefined;
@@ -49,8 +49,16 @@ export class HubFeed implements HubLink {
           failEntry(state, entry, error, true);
         }
       },
+      tenant: (tenant) => {
+        // Without it every user would count as external (the safe side) once polling takes over.
+        if (state.selfTenant !== undefined) return;
+        state.selfTenant = tenant;
+        this.reads.rescheduleAll();
+      },
       state: (next) => {
-        const live = next === 'open';
+        // Connecting counts as live: polling would double the hub's first reads. Only a stream
+        // that cannot be opened (the source says when) hands the users back to the poller.
+        const live = next !== 'unavailable';
         if (live === this.live) return;
         this.live = live;
         this.reads.rescheduleAll();

@@ -59,7 +59,7 @@ export interface EngineLinks {
  * state every part imports does not import the feed, which imports the parts.
  */
 export interface HubLink {
-  /** True while the stream is open: user keys are then the hub's, not the poller's. */
+  /** True unless the stream cannot be opened: user keys are then the hub's, not the poller's. */
   readonly live: boolean;
   /** Opens the stream in the leading tab, closes it in the others. */
   lead(leader: boolean): void;

@@ -40,7 +40,7 @@ export interface BenchResults {
   /** Issue 17's presence hub (absent in runs before it). */
   hub?: HubBenchResult | undefined;
   /** Set by BENCH_KEEP: only `ran` ran now; the other parts are those of the run of `date`. */
-  keptFrom?: { date: string; wallSeconds: number; ran: string[] } | undefined;
+  keptFrom?: { date: string; wallSeconds: number; ran: string[]; machine?: MachineInfo & { loadAverageAtEnd: number[] } } | undefined;
   goals: GoalCheck[];
   failures: string[];
 }
@@ -357,7 +357,7 @@ function hubSection(h: HubBenchResult): string {
       ],
     ),
     '',
-    'Direct polling: every viewer reads each colleague every 60 s and each external contact every 5 minutes. External reads cannot be shared (they are per session by the rules), so the hub makes as many as polling would, plus the first read of each.',
+    'Direct polling: every viewer reads each colleague every 60 s and each external contact every 5 minutes. External reads cannot be shared (they are per session by the rules): the hub makes at most as many as polling would (one per 5 minutes and 10 s per session and user, plus the first).',
     '',
     table(
       ['latency (real ms)', 'median / p99 / max (deliveries)'],
@@ -368,7 +368,7 @@ function hubSection(h: HubBenchResult): string {
       ],
     ),
     '',
-    `Memory: node a held ${n(h.memory.viewersOnNode)} viewers with ${n(h.memory.heapWithViewersBytes / 2 ** 20, 1)} MiB of heap after GC against ${n(h.memory.heapBaseBytes / 2 ** 20, 1)} MiB before any viewer: **${n(h.memory.heapPerViewerBytes / 1024, 1)} KiB per viewer** (its stream, session, subscriptions and its share of the node's users); RSS ${n(h.memory.rssBytes / 2 ** 20)} MiB.`,
+    `Memory: node a held ${n(h.memory.viewersOnNode)} viewers with ${n(h.memory.heapWithViewersBytes / 2 ** 20, 1)} MiB of heap after GC against ${n(h.memory.heapBaseBytes / 2 ** 20, 1)} MiB before any viewer: **${n(h.memory.heapPerViewerBytes / 1024, 1)} KiB per viewer** (its stream, session, subscriptions and its share of the node's users); RSS ${n(h.memory.rssBytes / 2 ** 20)} MiB.${h.memory.viewersAtEnd ? ` At the end the surviving node held all ${n(h.memory.viewersAtEnd)} viewers: ${n(h.memory.heapPerViewerAtEndBytes / 1024, 1)} KiB per viewer.` : ''}`,
     '',
     'Reads of one colleague in a span, against the intervals the span covers (+1 where the span cuts an interval):',
     '',
@@ -399,6 +399,12 @@ export function writeReport(path: string, results: BenchResults, pkg: { version:
     `- Node ${m.node}; Chromium ${results.render?.chromium ?? 'not run'}.`,
     `- presence-widgets ${pkg.version} at ${m.commit}; ${Object.entries(m.packages).map(([name, v]) => `${name} ${v}`).join(', ')}.`,
   ];
+  const later = results.keptFrom?.machine;
+  if (later) {
+    parts.push(
+      `- The ${results.keptFrom!.ran.join(', ')} part(s) ran later, at ${later.commit}, with load average ${later.loadAverage.join(' / ')} at the start and ${later.loadAverageAtEnd.join(' / ')} at the end (other developers' test runs shared the 2 cores).`,
+    );
+  }
   if (results.bundle) parts.push('', bundleSection(results.bundle));
   if (results.render) parts.push('', renderSection(results.render));
   if (results.render?.roster) parts.push('', rosterSection(results.render.roster));

@@ -152,7 +152,9 @@ async function main(): Promise<number> {
     const ran = new Set(results.goals.map((g) => g.section));
     results.goals = [...keep.goals.filter((g) => !ran.has(g.section)), ...results.goals];
     results.failures = [...results.failures];
-    results.keptFrom = { date: keep.date, wallSeconds: keep.wallSeconds, ran: only! };
+    // The machine section describes the run most figures come from; this run's load is kept beside it.
+    results.keptFrom = { date: keep.date, wallSeconds: keep.wallSeconds, ran: only!, machine: results.machine };
+    results.machine = keep.machine;
   }
 
   for (const g of goals) log(`${g.met ? 'met    ' : 'NOT MET'} ${g.section}: ${g.goal}: ${Math.round(g.value * 10) / 10} ${g.unit}${g.ratio !== undefined ? ` (${g.ratio}x ${g.reference?.name})` : ''}`);

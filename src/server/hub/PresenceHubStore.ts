@@ -11,7 +11,8 @@
 export interface PresenceHubStore {
   /**
    * Takes `key` for `ttlMs` when nobody holds it (`SET key owner NX PX ttl`). True when this
-   * caller got it. Keys name a user and an interval, so a lease is never renewed, only taken.
+   * caller got it, or already held it as `owner` (so asking again after a timeout is safe). Keys
+   * name a user and an interval, so a lease is never renewed, only taken.
    */
   takeLease(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Gives a lease back when it is still `owner`'s (a failed read may be tried again at once). */

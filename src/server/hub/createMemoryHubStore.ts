@@ -47,7 +47,8 @@ export function createMemoryHubStore(options: MemoryHubStoreOptions = {}): Prese
 
   return {
     async takeLease(key, owner, ttlMs) {
-      if (live(key) !== null) return false;
+      const holder = live(key);
+      if (holder !== null) return holder === owner;
       put(key, owner, ttlMs);
       return true;
     },

@@ -221,6 +221,11 @@ interface Watch {
   readonly session: Session | undefined;
   readonly streams: Set<Stream>;
   readonly phase: number;
+  /**
+   * This watch's name in leases: asking again after a timeout finds its own lease, but a watch
+   * made anew (a page reconnecting) does not take one this node already used.
+   */
+  readonly owner: string;
   last: Presence | undefined;
   askedAt: number | undefined;
   failure: HubFailureWire | undefined;
@@ -243,8 +248,8 @@ type PodAnswer = { status: number; headers: Headers; text: string } | { error: u
  * for external users. See docs/presence-hub.md.
  *
  * - `GET {mountPath}/stream[?ids=1,2]`: the stream (authenticated like the proxy: the same
- *   `getSessionToken`, the same cross-site refusal). Events: `ready` (`{stream, intervalMs,
- *   externalIntervalMs}`), `presence` (an array of `{userId, category, timestamp, observedAt}`),
+ *   `getSessionToken`, the same cross-site refusal). Events: `ready` (`{stream, tenant, intervalMs,
+ *   externalIntervalMs}`: `tenant` is the viewer's company), `presence` (an array of `{userId, category, timestamp, observedAt}`),
  *   `presence-error` (an array of `{userId, status, message}`), `closing` (`{reason}`).
  * - `POST {mountPath}/subscriptions` with `{stream, add?: ids, remove?: ids}`: changes what a
  *   stream watches without reconnecting; 202. Any node accepts it (it is relayed to the node
@@ -295,8 +300,17 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
   /** Leases this node took itself while the store was failing. */
   const localLeases = new Map<string, number>();
   const tenantLookups = new Map<string, Promise<number | Response>>();
+  /**
+   * When each session may next read each external user, kept past the watch (a page that
+   * reconnects to this node makes a new one): the guard store holds the same, but not while
+   * Redis is empty after a restart.
+   */
+  const externalDue = new Map<string, number>();
   const counts = { internal: 0, external: 0, registrations: 0, own: 0 };
   let degraded = false;
+  let watchSerial = 0;
+  /** When the store's current run of failures began. */
+  let storeFailingSince: number | undefined;
   let closed = false;
   let controlOff: (() => Promise<void>) | undefined;
 
@@ -317,6 +331,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
 
   function storeAnswered(): void {
     degraded = false;
+    storeFailingSince = undefined;
   }
 
   // ------------------------------------------------------------------ streams
@@ -408,6 +423,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
           session: scope.startsWith('s:') ? stream.session : undefined,
           streams: new Set(),
           phase: phaseOf(userId, intervalMs),
+          owner: `${nodeId}#${(watchSerial += 1)}`,
           last: undefined,
           askedAt: undefined,
           failure: undefined,
@@ -418,6 +434,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
           stopped: false,
           reregistered: false,
         };
+        if (external) watch.nextAt = externalDue.get(key) ?? 0;
         watches.set(key, watch);
         fresh.push(watch);
       }
@@ -481,8 +498,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     apply(watch, message);
     const text = JSON.stringify(message);
     try {
-      await store.set(cacheKey(watch), text, cacheTtlMs);
-      await store.publish(`t:${watch.tenant}`, text);
+      await Promise.all([store.publish(`t:${watch.tenant}`, text), store.set(cacheKey(watch), text, cacheTtlMs)]);
       storeAnswered();
     } catch (error) {
       storeFailed(error, 'publish');
@@ -605,15 +621,20 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     return out.reverse();
   }
 
-  async function takeLease(key: string, t: number): Promise<boolean> {
+  /** True: read; false: another node holds it; 'later': the store did not answer, ask again. */
+  async function takeLease(key: string, owner: string, t: number): Promise<boolean | 'later'> {
     try {
-      const ok = await store.takeLease(key, nodeId, intervalMs * 2);
+      const ok = await store.takeLease(key, owner, intervalMs * 2);
       storeAnswered();
       return ok;
     } catch (error) {
       storeFailed(error, 'lease');
-      // Without the store each node reads for its own viewers: at most one read per node per
+      // A slow answer (a busy node, a Redis hiccup) is asked again on the next tick: reading
+      // now could double another node's read. Only a store that has failed for a whole interval
+      // is given up on: each node then reads for its own viewers, at most once per node per
       // interval, so viewers keep their updates while Redis is away.
+      storeFailingSince ??= t;
+      if (t - storeFailingSince < intervalMs) return 'later';
       for (const [k, until] of localLeases) if (until <= t) localLeases.delete(k);
       if (localLeases.has(key)) return false;
       localLeases.set(key, t + intervalMs * 2);
@@ -621,9 +642,9 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     }
   }
 
-  async function releaseLease(key: string): Promise<void> {
+  async function releaseLease(key: string, owner: string): Promise<void> {
     localLeases.delete(key);
-    await store.releaseLease(key, nodeId).catch((error: unknown) => storeFailed(error, 'lease release'));
+    await store.releaseLease(key, owner).catch((error: unknown) => storeFailed(error, 'lease release'));
   }
 
   function backOff(watch: Watch, t: number, retryAfter?: number): void {
@@ -654,12 +675,17 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     if (epoch <= watch.lastEpoch) return;
     watch.lastEpoch = epoch;
     const lease = `lease:${watch.scope}:${watch.userId}:${epoch}`;
-    if (!(await takeLease(lease, t))) return;
+    const taken = await takeLease(lease, watch.owner, t);
+    if (taken === 'later') {
+      watch.lastEpoch = epoch - 1;
+      return;
+    }
+    if (!taken) return;
     const outcome = await read(watch, false);
     if (outcome === 'retry') {
       // Nobody read it: give the interval back so this node or another tries again soon.
       watch.lastEpoch = epoch - 1;
-      await releaseLease(lease);
+      await releaseLease(lease, watch.owner);
     }
   }
 
@@ -674,6 +700,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     if (!claim.ok) {
       // Another node, or the proxy, read for this session: its result arrives by message.
       watch.nextAt = t + claim.retryAfterMs;
+      externalDue.set(watch.key, watch.nextAt);
       return;
     }
     const outcome = await read(watch, true);
@@ -682,8 +709,8 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
     } else {
       // The pod counts the read when it handles it: the gap restarts now (as in the proxy).
       await guard.renewRead(session.key, watch.userId, claim.claimId, now(), gapMs).catch((error: unknown) => report(error, 'guard'));
-      if (outcome !== 'retry') watch.nextAt = now() + gapMs;
-      else watch.nextAt = Math.max(watch.nextAt, now() + gapMs);
+      watch.nextAt = outcome !== 'retry' ? now() + gapMs : Math.max(watch.nextAt, now() + gapMs);
+      externalDue.set(watch.key, watch.nextAt);
     }
   }
 
@@ -814,6 +841,8 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
 
   function tick(): void {
     if (closed) return;
+    const t = now();
+    for (const [key, due] of externalDue) if (due <= t) externalDue.delete(key);
     for (const tenant of new Set([...sessions.values()].map((s) => s.tenant))) acquireTenantChannel(tenant);
     if (!controlOff) subscribeControl();
     for (const session of sessions.values()) if (session.pendingRegistration.size > 0) void flushRegistrations(session);
@@ -939,7 +968,7 @@ export function createPresenceHub(options: PresenceHubOptions): PresenceHub {
           owner.streams.add(stream);
           controller.enqueue(
             encoder.encode(
-              `retry: 2000\n${sseFrame('ready', { stream: id, intervalMs: intervalMs * scale, externalIntervalMs: Math.round(gapMs * scale) })}`,
+              `retry: 2000\n${sseFrame('ready', { stream: id, tenant: owner.tenant, intervalMs: intervalMs * scale, externalIntervalMs: Math.round(gapMs * scale) })}`,
             ),
           );
         },

@@ -40,6 +40,12 @@ export interface RedisHubStoreOptions {
   timeoutMs?: number | undefined;
 }
 
+// KEYS: lease. ARGV: owner, ttl ms. Taken when free, and "taken" again by its owner: a node that
+// timed out waiting for the answer may ask again without losing a lease its first ask won.
+const LEASE_SCRIPT = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+return 0`;
+
 // KEYS: lease. ARGV: owner. Deletes the lease only while it is still the owner's.
 const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -55,7 +61,8 @@ const px = (ms: number): string => String(Math.max(1, Math.ceil(ms)));
 
 /**
  * A {@link PresenceHubStore} in Redis, for hubs running on several nodes: a lease is
- * `SET key owner NX PX ttl` (atomic, expiring by itself, so a dead node's leases pass on), the
+ * `SET key owner NX PX ttl` in a script (atomic, expiring by itself, so a dead node's leases pass
+ * on; its owner asking again gets it again), the
  * last known presence is a key with a TTL, and reads fan out through `PUBLISH`/`SUBSCRIBE`.
  *
  * @example
@@ -107,7 +114,7 @@ export function createRedisHubStore(options: RedisHubStoreOptions): PresenceHubS
 
   return {
     async takeLease(key, owner, ttlMs) {
-      return text(await run(['SET', prefix + key, owner, 'NX', 'PX', px(ttlMs)])) === 'OK';
+      return Number(await run(['EVAL', LEASE_SCRIPT, '1', prefix + key, owner, px(ttlMs)])) === 1;
     },
     async releaseLease(key, owner) {
       await run(['EVAL', RELEASE_SCRIPT, '1', prefix + key, owner]);

@@ -68,7 +68,16 @@ export interface HubBenchResult {
     /** The same for external contacts, read once per 5 minutes per session. */
     externalChangeToScreenMs: { median: number; p99: number; max: number; count: number };
   };
-  memory: { viewersOnNode: number; heapPerViewerBytes: number; heapBaseBytes: number; heapWithViewersBytes: number; rssBytes: number };
+  memory: {
+    viewersOnNode: number;
+    heapPerViewerBytes: number;
+    heapBaseBytes: number;
+    heapWithViewersBytes: number;
+    rssBytes: number;
+    /** The survivor at the end, holding every viewer. */
+    viewersAtEnd: number;
+    heapPerViewerAtEndBytes: number;
+  };
   failover: {
     killedAtMinute: number;
     redisRestartAtMinute: number;
@@ -382,6 +391,8 @@ async function main(): Promise<HubBenchResult> {
       heapBaseBytes: base.heapUsed,
       heapWithViewersBytes: mid.heapUsed,
       rssBytes: mid.rss,
+      viewersAtEnd: end.streams,
+      heapPerViewerAtEndBytes: Math.round((end.heapUsed - base.heapUsed) / Math.max(1, end.streams)),
     },
     failover: {
       killedAtMinute: Math.round((SIM_MINUTES / 3) * 10) / 10,

@@ -142,6 +142,34 @@ describe('createPresenceHub (one node, memory store)', () => {
     expect(pod.stats().byStatus[429] ?? 0).toBe(0);
   });
 
+  it("remembers a session's external reads past its page: a reconnect while the guard store was emptied (Redis restart) reads no sooner", async () => {
+    // A guard store that can lose everything, as Redis does when it restarts empty.
+    let current = createMemoryGuardStore();
+    const guardStore = new Proxy({} as ReturnType<typeof createMemoryGuardStore>, {
+      get: (_target, name) => {
+        const value = current[name as keyof typeof current];
+        return typeof value === 'function' ? value.bind(current) : value;
+      },
+    });
+    const hub = makeHub({ guardStore });
+    const [viewer] = usersOf(HOME);
+    const external = usersOf(OTHER).find((id) => pod.isConnected(viewer!, id)) ?? usersOf(OTHER)[0]!;
+    pod.connect(viewer!, external);
+    const token = sessionOf(viewer!);
+    const first = await open(hub, token, [external]);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(first.latest(external)).toBeDefined();
+    await first.close();
+    current = createMemoryGuardStore();
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    const again = await open(hub, token, [external]);
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(again.latest(external)).toBeDefined();
+    const times = pod.reads(external).map((r) => r.time);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(EXTERNAL_READ_GAP_MS);
+    expect(pod.stats().byStatus[429] ?? 0).toBe(0);
+  });
+
   it('shareInternal: false makes every viewer read with its own session', async () => {
     const hub = makeHub({ shareInternal: false });
     const home = usersOf(HOME);

@@ -29,6 +29,10 @@ describe.skipIf(!hasRedis)('createRedisHubStore on a real redis-server', () => {
   it('gives a lease to exactly one of many concurrent takers, for its TTL, under the prefix', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).takeLease('lease:t:189:42:7', `node${i}`, 60_000)));
     expect(results.filter(Boolean)).toHaveLength(1);
+    // Its owner asking again (after a timeout, say) finds it still its own; nobody else does.
+    const owner = `node${results.indexOf(true)}`;
+    expect(await a.takeLease('lease:t:189:42:7', owner, 60_000)).toBe(true);
+    expect(await b.takeLease('lease:t:189:42:7', 'another', 60_000)).toBe(false);
     const ttl = await clients[0]!.pTTL('presence-widgets:hub:lease:t:189:42:7');
     expect(ttl).toBeGreaterThan(55_000);
     expect(ttl).toBeLessThanOrEqual(60_000);

@@ -1,0 +1,120 @@
+// @vitest-environment node
+/**
+ * What the engine does around a read that cannot go or fails: the requesting user's own presence
+ * decides who is external, every kind of read gives up at the request timeout, a 401 drops what
+ * was kept for the session, and a failure reaches the other tabs.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryCoordinatorHub, type PresenceSync } from '../../src/sync';
+import { SECOND, T0, memoryPersistence, readsOf, setupPod, startSync, usersOf } from './harness';
+
+const engines: PresenceSync[] = [];
+const track = (s: PresenceSync) => (engines.push(s), s);
+
+afterEach(() => {
+  for (const e of engines.splice(0)) e.destroy();
+  vi.useRealTimers();
+});
+
+const ownReads = (pod: ReturnType<typeof setupPod>) => pod.ledger.filter((e) => e.route === 'getOwn');
+
+/** Times (from T0) of the engine's error events for `key`. */
+function errorTimes(sync: PresenceSync, key: string): number[] {
+  const at: number[] = [];
+  sync.subscribe((e) => {
+    if (e.type === 'error' && e.key === key) at.push(Date.now() - T0);
+  });
+  return at;
+}
+
+describe('the own presence decides who is external', () => {
+  it('is not read when the tenant is given', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod, { persistence: false, selfTenant: pod.getUser(pod.defaultUserId)!.tenantId }));
+    sync.retain(usersOf(pod).external[0]!);
+    sync.retain(usersOf(pod).internal[0]!);
+    await vi.advanceTimersByTimeAsync(10 * 60 * SECOND);
+    expect(ownReads(pod)).toEqual([]);
+  });
+
+  it('when it cannot be read, the user is not read either and shows the own presence error', async () => {
+    const pod = setupPod();
+    pod.faults.add({ route: 'getOwn', status: 500, times: 1 });
+    const id = usersOf(pod).external[0]!;
+    const sync = track(startSync(pod, { persistence: false }));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(readsOf(pod, id)).toEqual([]);
+    expect(pod.ledger.filter((e) => e.route === 'register')).toEqual([]);
+    expect(sync.getState(id).error).toMatchObject({ kind: 'server', endpoint: 'GET /v2/user/presence' });
+    // Once it can be read (the own presence is due again after the internal interval), the user
+    // is registered and read.
+    await vi.advanceTimersByTimeAsync(2 * 60 * SECOND);
+    expect(readsOf(pod, id)).toHaveLength(1);
+    expect(sync.getState(id).error).toBeUndefined();
+  });
+});
+
+describe('every kind of read gives up at the request timeout', () => {
+  async function timesOut(route: 'getOwn' | 'getUser', local: boolean) {
+    const pod = setupPod();
+    const sync = track(startSync(pod, { persistence: false, requestTimeoutMs: 5 * SECOND, selfTenant: pod.getUser(pod.defaultUserId)!.tenantId }));
+    pod.faults.add({ route, latencyMs: 20 * SECOND, times: 1 });
+    const key = local ? sync.localKeyOf(usersOf(pod).external[0]!) : 'self';
+    const errors = errorTimes(sync, key);
+    sync.retain(key);
+    await vi.advanceTimersByTimeAsync(6 * SECOND);
+    expect(errors).toEqual([5 * SECOND]);
+    expect(sync.getState(key).error?.kind).toBe('network');
+  }
+
+  it('the own presence', async () => {
+    await timesOut('getOwn', false);
+  });
+
+  it('a local read', async () => {
+    await timesOut('getUser', true);
+  });
+
+  it('a local read asks the pod for local=true', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod, { persistence: false, selfTenant: pod.getUser(pod.defaultUserId)!.tenantId }));
+    const id = usersOf(pod).external[0]!;
+    sync.retain(sync.localKeyOf(id));
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(readsOf(pod, id).map((e) => e.url)).toEqual([expect.stringContaining('local=true')]);
+  });
+});
+
+describe('failures beyond the read itself', () => {
+  it('a 401 drops what was kept for the session', async () => {
+    const pod = setupPod();
+    const kept = memoryPersistence();
+    const clear = vi.spyOn(kept, 'clear');
+    const id = usersOf(pod).internal[0]!;
+    const sync = track(startSync(pod, { persistence: kept }));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(clear).not.toHaveBeenCalled();
+    // Every time: the client asks the token provider again and retries once.
+    pod.faults.add({ route: 'getUser', userId: id, status: 401 });
+    await vi.advanceTimersByTimeAsync(60 * SECOND);
+    expect(sync.getState(id).error?.kind).toBe('unauthorized');
+    expect(clear).toHaveBeenCalled();
+  });
+
+  it('a failed read is shown in the other tabs too', async () => {
+    const pod = setupPod();
+    const id = usersOf(pod).internal[0]!;
+    pod.faults.add({ route: 'getUser', userId: id, status: 404 });
+    const hub = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { persistence: false, coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const follower = track(startSync(pod, { persistence: false, coordinator: hub.connect() }));
+    follower.retain(id);
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    expect(readsOf(pod, id)).toHaveLength(1);
+    expect(leader.getState(id).error?.kind).toBe('not-found');
+    expect(follower.getState(id).error?.kind).toBe('not-found');
+  });
+});
