@@ -80,6 +80,7 @@ describe('keepGraphPresence on failures', () => {
     const session = keep(graph);
     expect(() => session.update(undefined as never)).toThrow(expect.objectContaining({ kind: 'bad-request' }));
   });
+
   it('names the call in a failure that is not typed yet: the set, then the clear at stop', async () => {
     alone();
     // A client that fails with plain errors (a bug, a wrapper of the app's own).
