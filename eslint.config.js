@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
  * tsc's job and type-aware linting would double the time of `npm test` on a 2-core machine.
  *
  * The folder rules below enforce the one-way architecture
- *   model -> client -> sync -> hooks -> components,   mock-pod -> model
+ *   model -> client -> sync -> hooks -> components (and elements),   server, extension, mock-pod -> model
  * so a lower layer can never pull in React, the network stack or a layer above it.
  */
 
@@ -34,6 +34,10 @@ const TANSTACK = '^@tanstack/';
 const MSW = '^msw(/.*)?$';
 // jose verifies user JWTs on the app's backend (src/server); browser code never pulls it in.
 const JOSE = '^jose(/.*)?$';
+/** Every folder of src/. */
+const LAYERS = ['model', 'client', 'sync', 'hooks', 'components', 'elements', 'server', 'extension', 'mock-pod'];
+/** The folders a folder may not import: all but `allowed`. */
+const others = (/** @type {string[]} */ ...allowed) => LAYERS.filter((l) => !allowed.includes(l));
 const NODE = `^(node:.*|(${builtinModules.filter((m) => !m.startsWith('_')).join('|')})(/.*)?)$`;
 
 /** Globals of plain Node scripts (.js/.mjs are not type-checked, so `no-undef` stays on for them). */
@@ -112,14 +116,14 @@ export default defineConfig(
     },
   },
 
-  // --- one-way architecture.
+  // --- one-way architecture (README "Architecture"): each folder lists what it may not import.
   {
     files: ['src/model/**'],
     rules: {
       'no-restricted-imports': restrict({
         packages: [REACT, TANSTACK, MSW, NODE, JOSE],
-        layers: ['client', 'sync', 'hooks', 'components', 'mock-pod'],
-        why: 'src/model is pure: no React, TanStack, msw, Node built-ins or upper layers.',
+        layers: [...LAYERS],
+        why: 'src/model is pure and imports nothing else of ours: no React, TanStack, msw, Node built-ins or other folders.',
       }),
     },
   },
@@ -128,8 +132,8 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': restrict({
         packages: [REACT, TANSTACK, MSW, JOSE],
-        layers: ['sync', 'hooks', 'components', 'mock-pod'],
-        why: 'src/client may import src/model only: no React, TanStack, msw or upper layers.',
+        layers: others('model', 'client'),
+        why: 'src/client may import src/model only: no React, TanStack, msw or other folders.',
       }),
     },
   },
@@ -138,8 +142,8 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': restrict({
         packages: [REACT, JOSE],
-        layers: ['hooks', 'components', 'mock-pod'],
-        why: 'src/sync sits below React: no react, src/hooks, src/components or src/mock-pod.',
+        layers: others('model', 'client', 'sync'),
+        why: 'src/sync sits below React: it may import src/model and src/client only.',
       }),
     },
   },
@@ -148,11 +152,32 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': restrict({
         packages: [JOSE],
-        layers: ['components', 'mock-pod'],
-        why: 'src/hooks may not import src/components or src/mock-pod.',
+        layers: others('model', 'client', 'sync', 'hooks'),
+        why: 'src/hooks may import src/model, src/client and src/sync only.',
       }),
     },
   },
+  {
+    files: ['src/components/**'],
+    rules: {
+      'no-restricted-imports': restrict({
+        packages: [JOSE, NODE],
+        layers: ['client', 'server', 'mock-pod', 'extension', 'elements'],
+        why: 'src/components reach the data through src/hooks (never src/client), and never import the wings (server, mock-pod, extension) or src/elements.',
+      }),
+    },
+  },
+  // The wings: each imports the model and its own files, nothing else of ours.
+  ...['server', 'extension', 'mock-pod'].map((wing) => ({
+    files: [`src/${wing}/**`],
+    rules: {
+      'no-restricted-imports': restrict({
+        packages: wing === 'server' ? [REACT, TANSTACK] : [REACT, TANSTACK, JOSE],
+        layers: others('model', wing),
+        why: `src/${wing} is a wing on the model: it may import src/model only (and its own files).`,
+      }),
+    },
+  })),
   {
     files: ['src/elements/**'],
     rules: {
@@ -171,14 +196,5 @@ export default defineConfig(
       ],
     },
   },
-  {
-    files: ['src/mock-pod/**'],
-    rules: {
-      'no-restricted-imports': restrict({
-        packages: [REACT, TANSTACK, JOSE],
-        layers: ['client', 'sync', 'hooks', 'components'],
-        why: 'src/mock-pod is a stand-in server: it may import src/model only (and msw).',
-      }),
-    },
-  },
+
 );

@@ -9,9 +9,9 @@ const TESTS: Record<string, string[]> = {
   model: ['test/model/**/*.test.ts'],
   client: ['test/client/**/*.test.ts'],
   guard: ['test/server/**/*.test.ts'],
-  graph: ['test/model/**/*.test.ts', 'test/client/**/*.test.ts', 'test/graph/**/*.test.ts'],
-  // The engine's own tests, and the Graph session and engine tests (src/sync/GraphPresenceSession.ts).
-  sync: ['test/sync/**/*.test.ts', 'test/graph/GraphPresenceSession.test.ts', 'test/graph/graphEngine.test.ts'],
+  graph: ['test/model/**/*.test.ts', 'test/client/**/*.test.ts', 'test/sync/GraphPresenceSession.test.ts', 'test/mock-pod/graph/**/*.test.ts'],
+  // The engine's own tests (with the Graph session's), and the Graph engine tests that drive it.
+  sync: ['test/sync/**/*.test.ts', 'test/client/graph/createGraphPresenceClient.test.ts'],
 };
 
 // The model, client and server guard are plain TypeScript: their tests run in Node, without jsdom

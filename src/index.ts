@@ -82,6 +82,14 @@ export {
   type PresenceApiErrorKind,
 } from './client/PresenceApiError';
 export { createSymphonyClient } from './client/createSymphonyClient';
+export {
+  createHubSource,
+  type HubConnection,
+  type HubConnectionHandlers,
+  type HubConnectionState,
+  type HubSource,
+  type HubSourceOptions,
+} from './client/createHubSource';
 export type {
   CallOptions,
   ListPresenceOptions,
@@ -180,8 +188,14 @@ export {
   type PresenceUiProviderProps,
   type PresenceViewMode,
 } from './components/PresenceUiContext';
-export { PresenceBadge, type PresenceBadgeFullProps } from './components/PresenceBadge';
-export type { PresenceBadgeProps, PresenceStatus } from './components/usePresenceBadgeState';
+export {
+  PresenceBadge,
+  type PresenceBadgeConnectedProps,
+  type PresenceBadgeDisplayProps,
+  type PresenceBadgeFullProps,
+} from './components/PresenceBadge';
+export type { PresenceBadgeProps } from './components/usePresenceBadgeState';
+export type { PresenceStatus } from './components/PresenceData';
 export { StatusPicker, type StatusChangeDetails, type StatusPickerProps } from './components/StatusPicker';
 export { PresenceAvatar, type PresenceAvatarProps } from './components/PresenceAvatar';
 export {

@@ -4,7 +4,8 @@
  *
  *   node --import tsx examples/backend/server.ts        (PORT=3001 by default)
  *
- * then open http://127.0.0.1:3001/dashboard. A built Storybook (`npx storybook build -o
+ * then open http://127.0.0.1:3001/dashboard (polling through the proxy) or /hub (pushed through
+ * the presence hub, `createPresenceHub`, mounted at /api/presence-hub). A built Storybook (`npx storybook build -o
  * storybook-static`) is served at `/` when present.
  *
  * The pod is the emulator, started in this process behind a real HTTP server, so every call
@@ -22,11 +23,14 @@ import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMockPod, signMockUserJwt, type MockPod } from '../../src/mock-pod';
 import { startMockPodServer } from '../../src/mock-pod/node';
-import { createPresenceProxy, toNodeListener } from '../../src/server';
+import { createMemoryGuardStore, createPresenceHub, createPresenceProxy, toNodeListener } from '../../src/server';
 import { createAppSessions } from './createAppSessions';
 
 /** Where the proxy is mounted; the browser's client uses it as its `podUrl`. */
 export const POD_MOUNT_PATH = '/api/symphony/pod';
+
+/** Where the presence hub is mounted: `GET {HUB_MOUNT_PATH}/stream`, `POST {HUB_MOUNT_PATH}/subscriptions`. */
+export const HUB_MOUNT_PATH = '/api/presence-hub';
 
 /** The extension app id the example's user JWTs are issued to. */
 export const EXAMPLE_APP_ID = 'presence-widgets-example';
@@ -118,6 +122,69 @@ try {
 </html>`;
 }
 
+/**
+ * The same people through the presence hub: one event stream, pushed changes, no polling. Plain
+ * fetch streaming (no build step); the library's `createHubSource` does this for React apps.
+ */
+function hubHtml(userIds: readonly string[]): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Presence through the hub</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem}td,th{padding:2px 12px;text-align:left}</style></head>
+<body>
+<h1>Presence through the hub</h1>
+<table><thead><tr><th>User</th><th>Presence</th><th>Read at</th></tr></thead><tbody id="people"></tbody></table>
+<p id="status" role="status">connecting</p>
+<script type="module">
+const ids = ${JSON.stringify(userIds)};
+const rows = new Map();
+for (const id of ids) {
+  const row = document.getElementById('people').appendChild(document.createElement('tr'));
+  row.appendChild(document.createElement('td')).textContent = id;
+  rows.set(id, [row.appendChild(document.createElement('td')), row.appendChild(document.createElement('td'))]);
+  rows.get(id)[0].textContent = '…';
+}
+const status = (text) => { document.getElementById('status').textContent = text; };
+async function run() {
+  const jwt = await (await fetch('/dev/user-jwt')).text();
+  const session = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jwt }) });
+  if (!session.ok) throw new Error('sign-in refused');
+  for (;;) {
+    const res = await fetch(${JSON.stringify(HUB_MOUNT_PATH)} + '/stream?ids=' + ids.join(','));
+    if (!res.ok) throw new Error('HTTP ' + res.status);
+    status('live');
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf('\\n\\n')) !== -1) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(frame)?.[1];
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (!data) continue;
+        // The hub sends ids as strings, so JSON.parse keeps every digit.
+        const items = JSON.parse(data);
+        if (event === 'presence') for (const p of items) {
+          const cells = rows.get(p.userId);
+          if (cells) { cells[0].textContent = p.category; cells[1].textContent = new Date(p.observedAt).toLocaleTimeString(); }
+        }
+        if (event === 'presence-error') for (const f of items) rows.get(f.userId)[0].textContent = 'error ' + f.status;
+      }
+    }
+    status('reconnecting');
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+run().catch((error) => status('failed: ' + error));
+</script>
+</body>
+</html>`;
+}
+
 async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<boolean> {
   let decoded: string;
   try {
@@ -150,8 +217,12 @@ export async function startExampleBackend(options: ExampleBackendOptions = {}): 
     // Stands for `POST /login/pubkey/app/user/{userId}/authenticate` with the app's session.
     authenticateOnBehalfOf: async (userId) => pod.createSession({ userId }),
   });
+  // One guard for the proxy and the hub: a page that falls back from the hub to polling stays
+  // within the same per-session limits.
+  const guardStore = createMemoryGuardStore();
   const proxy = createPresenceProxy({
     podUrl: podServer.url,
+    store: guardStore,
     // The OBO session of the user behind this request, found by the app session cookie.
     getSessionToken: (request) => sessions.tokenFor(request),
     onUnauthorized: (request) => sessions.forget(request),
@@ -159,8 +230,19 @@ export async function startExampleBackend(options: ExampleBackendOptions = {}): 
     onError: (error) => console.error('presence proxy:', error instanceof Error ? error.message : error),
   });
   const api = toNodeListener(proxy);
+  const hub = createPresenceHub({
+    podUrl: podServer.url,
+    getSessionToken: (request) => sessions.tokenFor(request),
+    onUnauthorized: (request) => sessions.forget(request),
+    mountPath: HUB_MOUNT_PATH,
+    guardStore,
+    onError: (error) => console.error('presence hub:', error instanceof Error ? error.message : error),
+  });
+  const hubApi = toNodeListener(hub.handle);
   const storybookDir = resolve(options.storybookDir ?? fileURLToPath(new URL('../../storybook-static', import.meta.url)));
   const dashboard = dashboardHtml(external.id);
+  const colleagues = pod.users.filter((u) => u.tenantId === pod.homeTenantId).slice(1, 26).map((u) => u.id);
+  const hubPage = hubHtml([...colleagues, external.id]);
 
   const server = createServer((req, res) => {
     let pathname: string;
@@ -174,6 +256,10 @@ export async function startExampleBackend(options: ExampleBackendOptions = {}): 
     }
     if (pathname === POD_MOUNT_PATH || pathname.startsWith(`${POD_MOUNT_PATH}/`)) {
       api(req, res);
+      return;
+    }
+    if (pathname.startsWith(`${HUB_MOUNT_PATH}/`)) {
+      hubApi(req, res);
       return;
     }
     if (pathname === '/api/session' && req.method === 'POST') {
@@ -197,6 +283,11 @@ export async function startExampleBackend(options: ExampleBackendOptions = {}): 
           res.end();
         },
       );
+      return;
+    }
+    if (pathname === '/hub') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(hubPage);
       return;
     }
     if (pathname === '/dashboard') {
@@ -235,6 +326,7 @@ export async function startExampleBackend(options: ExampleBackendOptions = {}): 
     externalUserId: external.id,
     podUrl: podServer.url,
     async close() {
+      await hub.close();
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();
@@ -247,7 +339,7 @@ export async function startExampleBackend(options: ExampleBackendOptions = {}): 
 const runDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (runDirectly) {
   const backend = await startExampleBackend({ port: Number(process.env.PORT ?? 3001), host: process.env.HOST });
-  console.log(`Presence dashboard: ${backend.url}/dashboard (proxy at ${backend.url}${POD_MOUNT_PATH})`);
+  console.log(`Presence dashboard: ${backend.url}/dashboard (proxy at ${backend.url}${POD_MOUNT_PATH}); through the hub: ${backend.url}/hub (${HUB_MOUNT_PATH})`);
   const stop = () => void backend.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

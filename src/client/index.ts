@@ -5,3 +5,11 @@ export type { PresenceApiErrorInit, PresenceApiErrorKind } from './PresenceApiEr
 export type * from './types';
 export * from './graph';
 export { sessionKeyOf } from './sessionKey';
+export {
+  createHubSource,
+  type HubConnection,
+  type HubConnectionHandlers,
+  type HubConnectionState,
+  type HubSource,
+  type HubSourceOptions,
+} from './createHubSource';

@@ -33,7 +33,8 @@ export const ConnectedStatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElemen
       graphTarget={target}
       value={pairs && ownGraph && graphUi ? graphUi.pairKey(ownGraph) : own.category}
       pending={pending ?? (setPresence.isPending || own.status === 'loading')}
-      error={error ?? setPresence.error ?? (readFailed ? (own.error ?? new Error(own.status)) : undefined)}
+      // An Error (not a string) so the view says `labels.readFailed` rather than a developer's message.
+      error={error ?? setPresence.error ?? (readFailed ? new Error(`presence read failed: ${own.status}`) : undefined)}
       // A failed first read changed nothing: it gets its own words, not "could not change".
       errorKind={error === undefined && !setPresence.error && readFailed ? 'read' : 'save'}
       onValueChange={(category, details) => {

@@ -105,7 +105,9 @@ const PresenceAvatarView = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceA
 
 const UserPresenceAvatar = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceAvatarProps & { userId: UserIdInput | 'self' }>(
   function UserPresenceAvatar({ userId, ...props }, ref) {
-    return <PresenceAvatarView {...props} {...useConnectedData(userId)} ref={ref} />;
+    // The avatar has no stale marker of its own: `updateDueAt` must not reach the DOM.
+    const { updateDueAt: _updateDueAt, ...data } = useConnectedData(userId);
+    return <PresenceAvatarView {...props} {...data} ref={ref} />;
   },
 );
 

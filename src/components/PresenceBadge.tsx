@@ -1,16 +1,37 @@
-import { forwardRef, type ForwardedRef, type ReactElement } from 'react';
+import { forwardRef, type ForwardRefExoticComponent, type ForwardedRef, type ReactElement, type RefAttributes } from 'react';
 import type { UserIdInput } from '../model';
 import { PresenceIcon } from './icons';
 import { useConnectedData } from './useConnectedData';
 import { useCountdownClock } from './useCountdownClock';
 import { usePresenceBadgeState, type PresenceBadgeProps, type PresenceBadgeState } from './usePresenceBadgeState';
 
-/** Props of {@link PresenceBadge}: presentational (`category`) or connected (`userId`). */
-export interface PresenceBadgeFullProps extends PresenceBadgeProps {
+/**
+ * Props of a connected {@link PresenceBadge}: it shows `userId`'s live presence, so `category`,
+ * `status` and `timestamp` come from the pod and cannot be given.
+ */
+export interface PresenceBadgeConnectedProps extends Omit<PresenceBadgeProps, 'category' | 'status' | 'timestamp'> {
   /**
    * Shows this user's live presence from the nearest `PresenceProvider` (`'self'`: the requesting
    * user); `category`, `status` and `timestamp` then come from the pod.
    */
+  userId: UserIdInput | 'self';
+  category?: undefined;
+  status?: undefined;
+  timestamp?: undefined;
+}
+
+/**
+ * Props of a presentational {@link PresenceBadge}: it draws the `category` (or Graph presence,
+ * or non-ready `status`) it is given. Without any it shows "Unknown status", the state of a value
+ * not known yet.
+ */
+export type PresenceBadgeDisplayProps = PresenceBadgeProps & { userId?: undefined };
+
+/** Props of {@link PresenceBadge}: presentational (`category`) or connected (`userId`). */
+export type PresenceBadgeFullProps = PresenceBadgeDisplayProps | PresenceBadgeConnectedProps;
+
+/** What the implementation reads; the exported component narrows it to {@link PresenceBadgeFullProps}. */
+interface PresenceBadgeAnyProps extends PresenceBadgeProps {
   userId?: UserIdInput | 'self' | undefined;
 }
 
@@ -73,7 +94,7 @@ function PresenceBadgeView({ forwardedRef, ...props }: Inner) {
  * <PresenceBadge userId="12987981103204" />                         // live, from the provider
  * ```
  */
-export const PresenceBadge = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceBadgeFullProps>(function PresenceBadge(
+const PresenceBadgeImpl = /* @__PURE__ */ forwardRef<HTMLSpanElement, PresenceBadgeAnyProps>(function PresenceBadge(
   { userId, ...props },
   ref,
 ) {
@@ -84,3 +105,14 @@ export const PresenceBadge = /* @__PURE__ */ forwardRef<HTMLSpanElement, Presenc
     <PresenceBadgeView {...props} forwardedRef={ref} />
   );
 });
+
+/**
+ * A person's presence as an icon, optionally with its label and the time it was set:
+ * presentational with `category` (or a non-ready `status`), connected with `userId`.
+ *
+ * ```tsx
+ * <PresenceBadge category="BE_RIGHT_BACK" view="external" showLabel /> // "Away"
+ * <PresenceBadge userId="12987981103204" />                         // live, from the provider
+ * ```
+ */
+export const PresenceBadge = PresenceBadgeImpl as ForwardRefExoticComponent<PresenceBadgeFullProps & RefAttributes<HTMLSpanElement>>;

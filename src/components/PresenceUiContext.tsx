@@ -2,7 +2,7 @@ import { createContext, useContext, useMemo, type ReactElement, type ReactNode }
 import type { UserIdInput } from '../model';
 import type { GraphPresenceUi } from './graphPresenceUi';
 import { mergeLabels, resolveLabels, type PresenceBadgeLabels, type PresenceLabels } from './labels';
-import type { PresenceData } from './usePresenceData';
+import type { PresenceData } from './PresenceData';
 
 /** Whose eyes the presence is shown to: a colleague (internal) or another company (external). */
 export type PresenceViewMode = 'internal' | 'external';

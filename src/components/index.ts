@@ -1,6 +1,12 @@
 // Public surface of the presentational components. The stylesheet is imported separately
 // (`import './components/presence-widgets.css'`) so that this module stays free of side effects.
-export { PresenceBadge, renderPresenceBadge, type PresenceBadgeFullProps } from './PresenceBadge';
+export {
+  PresenceBadge,
+  renderPresenceBadge,
+  type PresenceBadgeConnectedProps,
+  type PresenceBadgeDisplayProps,
+  type PresenceBadgeFullProps,
+} from './PresenceBadge';
 export { PresenceProvider, type PresenceProviderProps } from './PresenceProvider';
 export { GraphPresenceProvider } from './GraphPresenceProvider';
 export { graphPresenceUi, type GraphPresenceUi } from './graphPresenceUi';

@@ -1,7 +1,7 @@
 import { useContext } from 'react';
 import type { UserIdInput } from '../model';
 import { PresenceUiContext } from './PresenceUiContext';
-import type { PresenceData } from './usePresenceData';
+import type { PresenceData } from './PresenceData';
 
 /**
  * Live data for a component given a `userId`, through the hook `PresenceProvider` puts in the UI

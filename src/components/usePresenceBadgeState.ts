@@ -13,11 +13,9 @@ import { enBadge, formatSince, formatWait, type PresenceLabels } from './labels'
 import { PresenceUiContext, usePresenceUi, type PresenceViewMode } from './PresenceUiContext';
 import type { PresenceBadgeSize } from './sizes';
 
-/**
- * What the component knows apart from the category itself. `ready` means "show `category`"
- * (or the unknown glyph when there is none); the others replace the category.
- */
-export type PresenceStatus = 'ready' | 'loading' | 'error' | 'forbidden' | 'not-found';
+import type { PresenceStatus } from './PresenceData';
+
+export type { PresenceStatus } from './PresenceData';
 
 /** Props of {@link PresenceBadge}; other span attributes are passed to the root element. */
 export interface PresenceBadgeProps extends Omit<HTMLAttributes<HTMLSpanElement>, 'children'> {

@@ -1,19 +1,8 @@
 import { readFailureOf, usePresence } from '../hooks';
-import type { CategoryValue, PresenceGraphDetails, UserIdInput } from '../model';
-import type { PresenceStatus } from './usePresenceBadgeState';
+import type { UserIdInput } from '../model';
+import type { PresenceData } from './PresenceData';
 
-/** What a connected component shows for a user: the badge's own inputs. */
-export interface PresenceData {
-  category?: CategoryValue | undefined;
-  timestamp?: number | undefined;
-  status: PresenceStatus;
-  /** Set while the status is the last known one: when a newer one is asked for. */
-  updateDueAt?: number | undefined;
-  /** Graph's own state, for a presence from a Graph source. */
-  graph?: PresenceGraphDetails | undefined;
-  /** What failed, when `status` says a read failed (for components that announce it). */
-  error?: Error | undefined;
-}
+export type { PresenceData } from './PresenceData';
 
 /**
  * Feeds a badge from the hooks: `'self'` is the requesting user. A failed read shows its own
@@ -23,7 +12,7 @@ export interface PresenceData {
 export function usePresenceData(userId: UserIdInput | 'self'): PresenceData {
   const q = usePresence(userId === 'self' ? undefined : userId);
   if (q.isError) {
-    return { status: readFailureOf(q.error), error: q.error };
+    return { status: readFailureOf(q.error) };
   }
   if (q.data) {
     const { category, timestamp, graph, updateDueAt } = q.data;

@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientContext, QueryClientProvider, notifyManager } from '@tanstack/react-query';
 import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { SymphonyClient } from '../client';
+import type { HubSource, SymphonyClient } from '../client';
 import { PresenceSync, createBroadcastCoordinator, type PresenceSyncConfig, type SyncEvent } from '../sync';
 import { PresenceContext } from './PresenceContext';
 import { attachPresenceSync, getPresenceSync, podListingQueryKey, presenceQueryKey } from './presenceQueries';
@@ -27,14 +27,22 @@ export interface PresenceDataProviderProps {
   crossTab?: boolean | string | undefined;
   /** Use this QueryClient instead of the one from the surrounding `QueryClientProvider`. */
   queryClient?: QueryClient | undefined;
+  /**
+   * Where users' presence is pushed from instead of polled: the app's presence hub
+   * (`createHubSource({ url: '/api/presence-hub' })`). The same hooks and widgets work; `client`
+   * still reads the own presence, sets it, and polls while the hub cannot be reached.
+   * Read once per engine, like `options`: a new `client` (or a remount) applies a new one.
+   * @default undefined (every user polled through `client`)
+   */
+  source?: HubSource | undefined;
   children?: ReactNode;
 }
 
-function createEngine(client: SymphonyClient, options: PresenceSyncConfig | undefined, crossTab: boolean | string) {
+function createEngine(client: SymphonyClient, options: PresenceSyncConfig | undefined, crossTab: boolean | string, source: HubSource | undefined) {
   const coordinator =
     options?.coordinator ??
     (crossTab ? () => createBroadcastCoordinator({ name: typeof crossTab === 'string' ? crossTab : undefined }) : undefined);
-  return new PresenceSync(client, { ...options, coordinator });
+  return new PresenceSync(client, { ...options, coordinator, source: source ?? options?.source });
 }
 
 
@@ -45,14 +53,14 @@ function createEngine(client: SymphonyClient, options: PresenceSyncConfig | unde
  * components' `PresenceProvider` wraps it and adds those.
  */
 export function PresenceDataProvider(props: PresenceDataProviderProps) {
-  const { client: clientProp, engine: shared, options, crossTab = true, queryClient: given, children } = props;
+  const { client: clientProp, engine: shared, options, crossTab = true, queryClient: given, source, children } = props;
   const client = shared?.client ?? clientProp;
   if (!client) throw new TypeError('presence-widgets: PresenceProvider needs a client or an engine');
   const outer = useContext(QueryClientContext);
   const [own] = useState(() => (given || outer ? undefined : new QueryClient()));
   const queryClient = given ?? outer ?? own!;
 
-  const engine = usePresenceEngine(client, () => createEngine(client, options, crossTab), shared);
+  const engine = usePresenceEngine(client, () => createEngine(client, options, crossTab, source), shared);
 
   useEffect(() => {
     const detach = attachPresenceSync(queryClient, engine);

@@ -40,3 +40,12 @@ export {
   type VerifiedSymphonyUser,
   type VerifyUserJwtOptions,
 } from './verifyUserJwt';
+export {
+  createPresenceHub,
+  type PresenceHub,
+  type PresenceHubOptions,
+  type PresenceHubStats,
+} from './hub/createPresenceHub';
+export type { PresenceHubStore } from './hub/PresenceHubStore';
+export { createMemoryHubStore, type MemoryHubStoreOptions } from './hub/createMemoryHubStore';
+export { createRedisHubStore, type RedisHubStoreOptions, type RedisHubSubscriber } from './hub/createRedisHubStore';

@@ -78,10 +78,43 @@ function toRequest(req: IncomingMessage & { originalUrl?: string | undefined }, 
   return new Request(url, init);
 }
 
+const isEventStream = (response: Response) =>
+  response.body !== null && (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
+
+/**
+ * Writes a server-sent-events answer (the presence hub's stream) as it comes, chunk by chunk,
+ * instead of buffering it: it never ends by itself. Stops reading it when the client goes.
+ */
+async function streamEvents(response: Response, res: ServerResponse, aborter: AbortController): Promise<void> {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const stop = () => void reader.cancel().catch(() => undefined);
+  if (res.destroyed) return stop();
+  aborter.signal.addEventListener('abort', stop, { once: true });
+  res.statusCode = response.status;
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.flushHeaders();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      // A client that does not read makes the socket buffer grow: wait for it to drain.
+      if (!res.write(value)) await new Promise<void>((resolve) => {
+        const go = () => { res.off('drain', go); res.off('close', go); resolve(); };
+        res.once('drain', go);
+        res.once('close', go);
+      });
+    }
+  } finally {
+    aborter.signal.removeEventListener('abort', stop);
+    if (!res.destroyed) res.end();
+  }
+}
+
 /**
  * Adapts a WHATWG handler such as {@link createPresenceProxy}'s to `node:http` and Express:
  * `http.createServer(toNodeListener(proxy))` or `app.use('/api/symphony/pod', toNodeListener(proxy))`.
- * The request's `signal` aborts when the client goes away.
+ * The request's `signal` aborts when the client goes away. Server-sent-events answers
+ * (`text/event-stream`, the presence hub's stream) are written as they come, not buffered.
  */
 export function toNodeListener(handler: (request: Request) => Promise<Response>): NodeRequestListener {
   return (req, res) => {
@@ -104,6 +137,10 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
           request = undefined;
         }
         response = request ? await handler(request).catch(() => problem(500, 'Internal error')) : problem(400, 'Bad request');
+      }
+      if (isEventStream(response)) {
+        await streamEvents(response, res, aborter);
+        return;
       }
       const body = Buffer.from(await response.arrayBuffer());
       if (res.destroyed) return;

@@ -8,40 +8,44 @@ import type { SyncState, Waiter } from './SyncState';
  * of the source's `maxBatch`.
  */
 export class BatchReader {
-  private readonly queue = new Map<UserId, Waiter[]>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #queue = new Map<UserId, Waiter[]>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly state: SyncState) {}
+  readonly #state: SyncState;
+
+  constructor(state: SyncState) {
+    this.#state = state;
+  }
 
   get hasTimer(): boolean {
-    return this.timer !== undefined;
+    return this.#timer !== undefined;
   }
 
   /** Queues a read of `id`; it settles with the batch it goes out in. */
   read(id: UserId): Promise<Presence> {
     return new Promise<Presence>((resolve, reject) => {
-      const list = this.queue.get(id) ?? [];
+      const list = this.#queue.get(id) ?? [];
       list.push({ resolve, reject });
-      this.queue.set(id, list);
-      if (this.timer) return;
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.flush();
-      }, this.state.options.registrationWindowMs);
+      this.#queue.set(id, list);
+      if (this.#timer) return;
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        void this.#flush();
+      }, this.#state.options.registrationWindowMs);
     });
   }
 
   /** Drops the pending timer (the engine is destroyed). */
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  private async flush(): Promise<void> {
-    const queued = new Map(this.queue);
-    this.queue.clear();
+  async #flush(): Promise<void> {
+    const queued = new Map(this.#queue);
+    this.#queue.clear();
     const ids = [...queued.keys()];
-    const client = this.state.client;
+    const client = this.#state.client;
     const size = Math.max(1, client.capabilities?.maxBatch ?? GRAPH_BATCH_MAX);
     for (let i = 0; i < ids.length; i += size) {
       const chunk = ids.slice(i, i + size);

@@ -26,17 +26,21 @@ interface WriteWaiter {
  * time, sets made meanwhile coalesced so the pod ends with the last choice, rolled back on failure.
  */
 export class OwnPresenceWriter {
-  private seq = 0;
-  private lastWriteAt = 0;
-  private pending: WriteJob | undefined;
-  private writing = false;
-  private readonly waiters: WriteWaiter[] = [];
+  #seq = 0;
+  #lastWriteAt = 0;
+  #pending: WriteJob | undefined;
+  #writing = false;
+  readonly #waiters: WriteWaiter[] = [];
 
-  constructor(private readonly state: SyncState) {}
+  readonly #state: SyncState;
+
+  constructor(state: SyncState) {
+    this.#state = state;
+  }
 
   /** A mark to take when a read of the own presence starts, for {@link isOutdatedRead}. */
   get mark(): number {
-    return this.seq;
+    return this.#seq;
   }
 
   /**
@@ -45,37 +49,37 @@ export class OwnPresenceWriter {
    * and the pod's timestamp does not say it is newer.
    */
   isOutdatedRead(presence: Presence, markAtStart: number, startedAt: number): boolean {
-    const staleByWrite = this.writing || markAtStart !== this.seq || startedAt < this.lastWriteAt;
-    return staleByWrite && !(presence.timestamp !== undefined && presence.timestamp > this.lastWriteAt);
+    const staleByWrite = this.#writing || markAtStart !== this.#seq || startedAt < this.#lastWriteAt;
+    return staleByWrite && !(presence.timestamp !== undefined && presence.timestamp > this.#lastWriteAt);
   }
 
   /** See `PresenceSync.setOwnPresence`. */
   set(input: { category: CategoryValue; soft?: boolean | undefined }): Promise<Presence> {
-    const state = this.state;
+    const state = this.#state;
     if (typeof input?.category !== 'string' || input.category.length === 0) {
       return Promise.reject(new PresenceApiError({ kind: 'bad-request', status: 0, endpoint: 'POST /v2/user/presence' }));
     }
-    const seq = ++this.seq;
-    this.lastWriteAt = state.now();
-    this.pending = { category: input.category, soft: input.soft, seq };
+    const seq = ++this.#seq;
+    this.#lastWriteAt = state.now();
+    this.#pending = { category: input.category, soft: input.soft, seq };
     const self = state.entry('self');
     const base = self.optimistic ?? self.presence;
     const userId = base?.userId ?? state.selfId;
-    if (userId) this.showOwn(makePresence(userId, input.category, state.now()), true);
-    const result = new Promise<Presence>((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
-    if (!this.writing) void this.drain();
+    if (userId) this.#showOwn(makePresence(userId, input.category, state.now()), true);
+    const result = new Promise<Presence>((resolve, reject) => this.#waiters.push({ seq, resolve, reject }));
+    if (!this.#writing) void this.#drain();
     return result;
   }
 
-  private ownKeys(): PresenceKey[] {
+  #ownKeys(): PresenceKey[] {
     const keys: PresenceKey[] = ['self'];
-    if (this.state.selfId) keys.push(this.state.selfId);
+    if (this.#state.selfId) keys.push(this.#state.selfId);
     return keys;
   }
 
-  private showOwn(presence: Presence, optimistic: boolean): void {
-    const state = this.state;
-    for (const key of this.ownKeys()) {
+  #showOwn(presence: Presence, optimistic: boolean): void {
+    const state = this.#state;
+    for (const key of this.#ownKeys()) {
       const entry = key === 'self' ? state.entry(key) : state.entries.get(key);
       if (!entry) continue;
       if (optimistic) entry.optimistic = presence;
@@ -89,53 +93,53 @@ export class OwnPresenceWriter {
     }
   }
 
-  private rollbackOwn(): void {
-    for (const key of this.ownKeys()) {
-      const entry = this.state.entries.get(key);
+  #rollbackOwn(): void {
+    for (const key of this.#ownKeys()) {
+      const entry = this.#state.entries.get(key);
       if (!entry || !entry.optimistic) continue;
       entry.optimistic = undefined;
-      publish(this.state, entry);
+      publish(this.#state, entry);
     }
   }
 
-  private async drain(): Promise<void> {
-    const state = this.state;
-    this.writing = true;
-    while (this.pending && !state.destroyed) {
-      const job = this.pending;
-      this.pending = undefined;
+  async #drain(): Promise<void> {
+    const state = this.#state;
+    this.#writing = true;
+    while (this.#pending && !state.destroyed) {
+      const job = this.#pending;
+      this.#pending = undefined;
       try {
-        const result = await this.send(job);
+        const result = await this.#send(job);
         if (result === 'superseded') continue;
-        this.lastWriteAt = Math.max(this.lastWriteAt, result.timestamp ?? state.now());
+        this.#lastWriteAt = Math.max(this.#lastWriteAt, result.timestamp ?? state.now());
         state.learnSelf(result);
-        if (!this.pending) {
-          this.showOwn(result, false);
+        if (!this.#pending) {
+          this.#showOwn(result, false);
           state.coordinator.post({ t: 'presence', key: 'self', presence: result, at: state.now() });
-          this.settle(job.seq, (w) => w.resolve(result));
+          this.#settle(job.seq, (w) => w.resolve(result));
         }
       } catch (error) {
-        if (!this.pending) {
-          this.rollbackOwn();
-          this.settle(job.seq, (w) => w.reject(error));
+        if (!this.#pending) {
+          this.#rollbackOwn();
+          this.#settle(job.seq, (w) => w.reject(error));
         }
       }
     }
-    this.writing = false;
+    this.#writing = false;
   }
 
-  private settle(upTo: number, settle: (w: WriteWaiter) => void): void {
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      const w = this.waiters[i]!;
+  #settle(upTo: number, settle: (w: WriteWaiter) => void): void {
+    for (let i = this.#waiters.length - 1; i >= 0; i--) {
+      const w = this.#waiters[i]!;
       if (w.seq <= upTo) {
-        this.waiters.splice(i, 1);
+        this.#waiters.splice(i, 1);
         settle(w);
       }
     }
   }
 
-  private async send(job: WriteJob): Promise<Presence | 'superseded'> {
-    const state = this.state;
+  async #send(job: WriteJob): Promise<Presence | 'superseded'> {
+    const state = this.#state;
     for (let attempt = 1; ; attempt++) {
       state.emit({ type: 'request', kind: 'set', at: state.now(), key: 'self' });
       try {
@@ -145,7 +149,7 @@ export class OwnPresenceWriter {
         if (!isTransient(error) || attempt >= SET_ATTEMPTS || state.destroyed) throw error;
         await new Promise((r) => setTimeout(r, retryDelay(error, attempt, state.options)));
         // A newer choice made while we waited replaces this one; sending both would only race.
-        if (this.pending) return 'superseded';
+        if (this.#pending) return 'superseded';
       }
     }
   }

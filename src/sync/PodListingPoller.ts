@@ -23,81 +23,85 @@ interface ListingWaiter {
  * as every read. Every listed user's presence lands in the engine as if read one by one.
  */
 export class PodListingPoller {
-  private refs = 0;
-  private listing: PodListing | undefined;
-  private error: PresenceApiError | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private inflight = false;
-  private lastAt: number | undefined;
-  private retryAt = 0;
-  private failures = 0;
-  private readonly waiters = new Set<ListingWaiter>();
+  #refs = 0;
+  #listing: PodListing | undefined;
+  #error: PresenceApiError | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #inflight = false;
+  #lastAt: number | undefined;
+  #retryAt = 0;
+  #failures = 0;
+  readonly #waiters = new Set<ListingWaiter>();
 
-  constructor(private readonly state: SyncState) {}
+  readonly #state: SyncState;
+
+  constructor(state: SyncState) {
+    this.#state = state;
+  }
 
   get hasTimer(): boolean {
-    return this.timer !== undefined;
+    return this.#timer !== undefined;
   }
 
   /** Whether this tab shows the listing. */
   get retained(): boolean {
-    return this.refs > 0;
+    return this.#refs > 0;
   }
 
   /** The last listing (undefined before the first). */
   get current(): PodListing | undefined {
-    return this.listing;
+    return this.#listing;
   }
 
   /** Keeps the listing read; `onWantsChange` runs when this tab starts or stops wanting it. */
   retain(onWantsChange: () => void): () => void {
-    this.refs += 1;
-    if (this.refs === 1) onWantsChange();
+    this.#refs += 1;
+    if (this.#refs === 1) onWantsChange();
     this.schedule();
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.refs -= 1;
-      if (this.refs === 0) onWantsChange();
+      this.#refs -= 1;
+      if (this.#refs === 0) onWantsChange();
       this.schedule();
     };
   }
 
   get(): { listing: PodListing | undefined; error: PresenceApiError | undefined } {
-    return { listing: this.listing, error: this.error };
+    return { listing: this.#listing, error: this.#error };
   }
 
   /** The listing for a query function: the known one at once, or the first one to arrive. */
   read(signal?: AbortSignal): Promise<PodListing> {
-    if (this.error) return Promise.reject(this.error);
-    if (this.listing) return Promise.resolve(this.listing);
+    if (this.#error) return Promise.reject(this.#error);
+    if (this.#listing) return Promise.resolve(this.#listing);
     return new Promise<PodListing>((resolve, reject) => {
       const waiter = { resolve, reject };
-      this.waiters.add(waiter);
+      this.#waiters.add(waiter);
       signal?.addEventListener('abort', () => {
-        this.waiters.delete(waiter);
+        this.#waiters.delete(waiter);
         reject(new PresenceApiError({ kind: 'aborted', status: 0, endpoint: LISTING_ENDPOINT }));
       });
     });
   }
 
   schedule(remote?: Set<string>): void {
-    const state = this.state;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!state.started || state.destroyed || this.inflight || !state.coordinator.isLeader()) return;
-    if (!this.isActive(remote)) return;
-    const due = listingDue(this.lastAt, this.retryAt, state.options);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.poll();
+    const state = this.#state;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (!state.started || state.destroyed || this.#inflight || !state.coordinator.isLeader()) return;
+    if (!this.#isActive(remote)) return;
+    const due = listingDue(this.#lastAt, this.#retryAt, state.options);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#poll();
     }, Math.max(0, due - state.now()));
   }
 
   /** Takes a listing asked for at `at`: each user's presence as if read one by one, then the summary. */
   apply(presences: readonly Presence[], at: number, share: boolean): void {
-    const state = this.state;
+    const state = this.#state;
     const ids: UserId[] = [];
     const clean: Presence[] = [];
     for (const raw of presences) {
@@ -112,17 +116,17 @@ export class PodListingPoller {
       acceptAnswer(state, entry, presence, at, hadError, false);
     }
     const first = ids[0];
-    this.listing = { userIds: ids, homeTenant: first === undefined ? undefined : tenantOf(first), at };
-    this.error = undefined;
-    for (const w of [...this.waiters]) w.resolve(this.listing);
-    this.waiters.clear();
-    state.emit({ type: 'listing', listing: this.listing });
-    if (share) this.post(this.listing, clean);
+    this.#listing = { userIds: ids, homeTenant: first === undefined ? undefined : tenantOf(first), at };
+    this.#error = undefined;
+    for (const w of [...this.#waiters]) w.resolve(this.#listing);
+    this.#waiters.clear();
+    state.emit({ type: 'listing', listing: this.#listing });
+    if (share) this.post(this.#listing, clean);
   }
 
   /** Sends the listing to the other tabs, with its users' presence (as known now, unless given). */
   post(listing: PodListing, presences?: Presence[]): void {
-    const state = this.state;
+    const state = this.#state;
     const out =
       presences ??
       listing.userIds.flatMap((id) => {
@@ -134,43 +138,43 @@ export class PodListingPoller {
 
   /** Drops the timer and rejects whoever waits (the engine is destroyed). */
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
     const aborted = new PresenceApiError({ kind: 'aborted', status: 0, endpoint: LISTING_ENDPOINT });
-    for (const w of [...this.waiters]) w.reject(aborted);
-    this.waiters.clear();
+    for (const w of [...this.#waiters]) w.reject(aborted);
+    this.#waiters.clear();
   }
 
-  private isActive(remote = this.state.remoteWants.visibleKeys()): boolean {
-    return (this.refs > 0 && this.state.visible) || this.waiters.size > 0 || remote.has(LISTING_WANT);
+  #isActive(remote = this.#state.remoteWants.visibleKeys()): boolean {
+    return (this.#refs > 0 && this.#state.visible) || this.#waiters.size > 0 || remote.has(LISTING_WANT);
   }
 
-  private async poll(): Promise<void> {
-    const state = this.state;
-    if (this.inflight || state.destroyed) return;
-    this.inflight = true;
+  async #poll(): Promise<void> {
+    const state = this.#state;
+    if (this.#inflight || state.destroyed) return;
+    this.#inflight = true;
     const at = state.now();
-    this.lastAt = at;
+    this.#lastAt = at;
     state.emit({ type: 'request', kind: 'list', at });
     try {
       const presences = await withTimeout(state.options.requestTimeoutMs, (signal) =>
         state.client.listAllPresence({ limit: LIST_LIMIT_MAX, signal }),
       );
       if (state.destroyed) return;
-      this.failures = 0;
-      this.retryAt = 0;
+      this.#failures = 0;
+      this.#retryAt = 0;
       this.apply(presences, at, true);
     } catch (raw) {
       const error = toApiError(raw, LISTING_ENDPOINT);
       if (error.kind === 'aborted' || state.destroyed) return;
-      this.failures += 1;
-      this.retryAt = state.now() + retryDelay(error, this.failures, state.options);
-      this.error = error;
-      for (const w of [...this.waiters]) w.reject(error);
-      this.waiters.clear();
+      this.#failures += 1;
+      this.#retryAt = state.now() + retryDelay(error, this.#failures, state.options);
+      this.#error = error;
+      for (const w of [...this.#waiters]) w.reject(error);
+      this.#waiters.clear();
       state.emit({ type: 'listing-error', error });
     } finally {
-      this.inflight = false;
+      this.#inflight = false;
       this.schedule();
     }
   }

@@ -29,58 +29,80 @@ export interface ReadParts {
  * and what its answer or failure does to the key.
  */
 export class ReadScheduler {
-  constructor(
-    private readonly state: SyncState,
-    private readonly parts: ReadParts,
-  ) {}
+  readonly #state: SyncState;
+  readonly #registrations: Registrations;
+  readonly #sessions: Sessions;
+  readonly #batch: BatchReader;
+  readonly #writer: OwnPresenceWriter;
+  readonly #listing: PodListingPoller;
+  readonly #sweeper: Sweeper;
+
+  constructor(state: SyncState, parts: ReadParts) {
+    this.#state = state;
+    this.#registrations = parts.registrations;
+    this.#sessions = parts.sessions;
+    this.#batch = parts.batch;
+    this.#writer = parts.writer;
+    this.#listing = parts.listing;
+    this.#sweeper = parts.sweeper;
+  }
 
   /** Plans the next read of `entry`, or none when nobody waits for it or this tab does not lead. */
   schedule(entry: Entry, remote?: Set<string>): void {
-    const state = this.state;
+    const state = this.#state;
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = undefined;
     if (!state.started || state.destroyed || entry.inflight || entry.stopped || !state.coordinator.isLeader()) return;
+    const hub = state.hub;
+    if (hub) {
+      hub.wantsChanged();
+      // While the hub's stream is open it brings every user; the own presence is still read here.
+      if (hub.live && isRegistrable(entry.key)) return;
+    }
     if (!state.isActive(entry, remote)) return;
     const delay = Math.max(0, state.nextDue(entry) - state.now());
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
-      this.poll(entry);
+      this.#poll(entry);
     }, delay);
   }
 
   /** Reschedules every key (and the keys other tabs show), the renewals and the listing. */
   rescheduleAll(): void {
-    const state = this.state;
+    const state = this.#state;
     if (!state.started) return;
-    this.parts.registrations.wantPending();
+    this.#registrations.wantPending();
     const remote = state.remoteWants.visibleKeys();
     for (const raw of remote) {
       const key = parsePresenceKey(raw);
       if (key) state.entry(key);
     }
     for (const e of state.entries.values()) this.schedule(e, remote);
-    this.parts.registrations.scheduleRenewal();
-    this.parts.listing.schedule(remote);
+    this.#registrations.scheduleRenewal();
+    this.#listing.schedule(remote);
   }
 
   /** Stops every planned read (this tab stopped leading). */
   cancelAll(): void {
-    for (const e of this.state.entries.values()) {
+    for (const e of this.#state.entries.values()) {
       if (e.timer) clearTimeout(e.timer);
       e.timer = undefined;
     }
   }
 
-  private poll(entry: Entry): void {
-    const state = this.state;
-    const { registrations, sessions, batch, writer } = this.parts;
+  #poll(entry: Entry): void {
+    const state = this.#state;
+    const registrations = this.#registrations;
+    const sessions = this.#sessions;
+    const batch = this.#batch;
+    const writer = this.#writer;
     if (entry.inflight || state.destroyed) return;
     const run = async () => {
       let external = false;
       let session: string | undefined;
       const id = userOfKey(entry.key);
       if (id !== undefined) {
-        external = await this.resolveExternal(id);
+        external = await this.#resolveExternal(id);
         // A renewed token is a new session that registered nothing: find out before reading.
         session = await sessions.checkSession();
         // Local reads answer OFFLINE for other companies without interest (SYM-GUP-4), but no
@@ -108,7 +130,7 @@ export class ReadScheduler {
                 ? batch.read(id)
                 : state.client.getUserPresence(id, { signal, session: external ? session : undefined }),
         );
-        this.acceptRead(entry, presence, markAtStart, now);
+        this.#acceptRead(entry, presence, markAtStart, now);
       } catch (error) {
         timedOut = isTimeout(error);
         if (error instanceof PresenceApiError && error.kind === 'session-changed' && error.status === 0) {
@@ -126,11 +148,11 @@ export class ReadScheduler {
       }
     };
     entry.inflight = run()
-      .catch((error: unknown) => this.acceptError(entry, error))
+      .catch((error: unknown) => this.#acceptError(entry, error))
       .finally(() => {
         entry.inflight = undefined;
         this.schedule(entry);
-        this.parts.sweeper.schedule();
+        this.#sweeper.schedule();
       });
   }
 
@@ -140,22 +162,22 @@ export class ReadScheduler {
    * presence's error (and backs off): guessing "external" would register internal users, and
    * guessing "internal" could break the external limit.
    */
-  private async resolveExternal(key: UserId): Promise<boolean> {
-    const state = this.state;
+  async #resolveExternal(key: UserId): Promise<boolean> {
+    const state = this.#state;
     const guess = state.externalGuess(key);
     if (guess !== undefined) return guess;
     const self = state.entry('self');
-    if (!self.inflight && state.now() >= self.retryAt) this.poll(self);
+    if (!self.inflight && state.now() >= self.retryAt) this.#poll(self);
     await self.inflight;
     const known = state.externalGuess(key);
     if (known !== undefined) return known;
     throw self.error ?? new PresenceApiError({ kind: 'network', status: 0, endpoint: 'GET /v2/user/presence' });
   }
 
-  private acceptRead(entry: Entry, presence: Presence, markAtStart: number, startedAt: number): void {
-    const state = this.state;
+  #acceptRead(entry: Entry, presence: Presence, markAtStart: number, startedAt: number): void {
+    const state = this.#state;
     // A read that started before our own set (or while it is in flight) shows the old state.
-    if (state.isOwnKey(entry.key) && this.parts.writer.isOutdatedRead(presence, markAtStart, startedAt)) {
+    if (state.isOwnKey(entry.key) && this.#writer.isOutdatedRead(presence, markAtStart, startedAt)) {
       clearFault(entry);
       return;
     }
@@ -166,8 +188,8 @@ export class ReadScheduler {
     acceptAnswer(state, entry, presence, startedAt, hadError, true);
   }
 
-  private acceptError(entry: Entry, raw: unknown): void {
-    const state = this.state;
+  #acceptError(entry: Entry, raw: unknown): void {
+    const state = this.#state;
     const error = toApiError(raw, entry.key === 'self' ? 'GET /v2/user/presence' : 'GET /v3/user/{uid}/presence');
     if (error.kind === 'aborted' || state.destroyed) return;
     const now = state.now();
@@ -181,13 +203,13 @@ export class ReadScheduler {
       // A lost or lapsed registration also reads 403: register afresh and read once more when
       // the budget allows, before calling the user forbidden.
       entry.reregistered = true;
-      this.parts.registrations.forget(entry.key);
-      this.parts.registrations.want(entry.key);
+      this.#registrations.forget(entry.key);
+      this.#registrations.want(entry.key);
       return;
     }
     if (error.kind === 'unauthorized') {
       // The session ended: what was kept for it is worth nothing to the next one.
-      this.parts.sessions.clearKept();
+      this.#sessions.clearKept();
     }
     entry.failures += 1;
     if (error.kind === 'rate-limited' && (entry.presence || entry.failures === 1)) {

@@ -32,80 +32,84 @@ interface RegistrationWaiter {
  * again under a new session, since registrations belong to the session that made them (SYM-RI-8).
  */
 export class Registrations {
-  private readonly registeredAt = new Map<UserId, number>();
+  readonly #registeredAt = new Map<UserId, number>();
   /** The session the registrations in `registeredAt` were made under. */
-  private registeredSession: string | undefined;
-  private readonly pending = new Set<UserId>();
-  private readonly waiters = new Map<UserId, RegistrationWaiter[]>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private renewTimer: ReturnType<typeof setTimeout> | undefined;
-  private retryAt = 0;
-  private failures = 0;
+  #registeredSession: string | undefined;
+  readonly #pending = new Set<UserId>();
+  readonly #waiters = new Map<UserId, RegistrationWaiter[]>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #renewTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryAt = 0;
+  #failures = 0;
 
-  constructor(private readonly state: SyncState) {}
+  readonly #state: SyncState;
+
+  constructor(state: SyncState) {
+    this.#state = state;
+  }
 
   /** How many users are registered. */
   get size(): number {
-    return this.registeredAt.size;
+    return this.#registeredAt.size;
   }
 
   /** The session the current registrations belong to. */
   get session(): string | undefined {
-    return this.registeredSession;
+    return this.#registeredSession;
   }
 
   timerCount(): number {
-    return (this.timer ? 1 : 0) + (this.renewTimer ? 1 : 0);
+    return (this.#timer ? 1 : 0) + (this.#renewTimer ? 1 : 0);
   }
 
   /** When `id` was last registered, if it was. */
   registeredAtOf(id: UserId): number | undefined {
-    return this.registeredAt.get(id);
+    return this.#registeredAt.get(id);
   }
 
   /** Resolves once `id` is registered (at once when it is), rejects when registering fails. */
   ensure(id: UserId): Promise<void> {
-    if (isInterestLive(this.registeredAt.get(id), this.state.now())) return Promise.resolve();
+    if (isInterestLive(this.#registeredAt.get(id), this.#state.now())) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const list = this.waiters.get(id) ?? [];
+      const list = this.#waiters.get(id) ?? [];
       list.push({ resolve: () => resolve(), reject });
-      this.waiters.set(id, list);
+      this.#waiters.set(id, list);
       this.want(id);
     });
   }
 
   /** Queues `id` for the next registration request. */
   want(id: UserId): void {
-    const state = this.state;
-    this.pending.add(id);
-    if (!state.started || this.timer || state.destroyed) return;
-    const delay = Math.max(state.options.registrationWindowMs, this.retryAt - state.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
+    const state = this.#state;
+    this.#pending.add(id);
+    if (!state.started || this.#timer || state.destroyed) return;
+    const delay = Math.max(state.options.registrationWindowMs, this.#retryAt - state.now());
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#flush();
     }, delay);
   }
 
   /** Starts the timer for ids queued while it could not run (before start, in a follower). */
   wantPending(): void {
-    for (const id of this.pending) this.want(id);
+    for (const id of this.#pending) this.want(id);
   }
 
   /** Treats `id` as never registered (a 403 may come from a lost registration). */
   forget(id: UserId): void {
-    this.registeredAt.delete(id);
+    this.#registeredAt.delete(id);
   }
 
   /** Takes registrations another tab made; those of another session replace ours. */
   recordShared(ids: readonly string[], at: number, session: string | undefined): void {
-    if (session !== this.registeredSession) {
+    if (session !== this.#registeredSession) {
       // Registrations of another session are no use to ours; the newest session's count.
-      this.registeredAt.clear();
-      this.registeredSession = session;
+      this.#registeredAt.clear();
+      this.#registeredSession = session;
     }
     for (const raw of ids) {
       const id = parseUserId(raw);
-      if (id && at > (this.registeredAt.get(id) ?? -Infinity)) this.registeredAt.set(id, at);
+      if (id && at > (this.#registeredAt.get(id) ?? -Infinity)) this.#registeredAt.set(id, at);
     }
   }
 
@@ -114,10 +118,10 @@ export class Registrations {
    * external user still shown again, in one request.
    */
   onSessionChange(session: string | undefined): void {
-    const state = this.state;
-    if (this.registeredSession === session || this.registeredAt.size === 0) return;
-    this.registeredAt.clear();
-    this.registeredSession = session;
+    const state = this.#state;
+    if (this.#registeredSession === session || this.#registeredAt.size === 0) return;
+    this.#registeredAt.clear();
+    this.#registeredSession = session;
     if (!state.coordinator.isLeader()) return;
     const remote = state.remoteWants.visibleKeys();
     for (const e of state.entries.values()) {
@@ -129,23 +133,23 @@ export class Registrations {
 
   /** Renews interest for external users still shown, before it lapses. */
   scheduleRenewal(): void {
-    const state = this.state;
+    const state = this.#state;
     this.stopRenewal();
     if (!state.started || state.destroyed || !state.coordinator.isLeader()) return;
     const remote = state.remoteWants.visibleKeys();
     let earliest = Infinity;
-    for (const [id, at] of this.registeredAt) {
+    for (const [id, at] of this.#registeredAt) {
       // Ids already queued are renewed by that flush, which schedules the next renewal itself.
-      if (this.pending.has(id)) continue;
+      if (this.#pending.has(id)) continue;
       const entry = state.entries.get(id);
       if (entry && (entry.refs > 0 || remote.has(id))) earliest = Math.min(earliest, at + state.options.registrationRenewMs);
     }
     if (earliest === Infinity) return;
-    this.renewTimer = setTimeout(
+    this.#renewTimer = setTimeout(
       () => {
-        this.renewTimer = undefined;
+        this.#renewTimer = undefined;
         const remoteNow = state.remoteWants.visibleKeys();
-        for (const [id, at] of this.registeredAt) {
+        for (const [id, at] of this.#registeredAt) {
           const entry = state.entries.get(id);
           if (entry && (entry.refs > 0 || remoteNow.has(id)) && isRenewalDue(at, state.now(), state.options)) this.want(id);
         }
@@ -157,53 +161,53 @@ export class Registrations {
 
   /** Stops renewing (this tab stopped leading; the new leader renews). */
   stopRenewal(): void {
-    if (this.renewTimer) clearTimeout(this.renewTimer);
-    this.renewTimer = undefined;
+    if (this.#renewTimer) clearTimeout(this.#renewTimer);
+    this.#renewTimer = undefined;
   }
 
   /** Forgets registrations that lapsed for users the engine no longer holds. */
   prune(now: number): void {
-    for (const [id, at] of this.registeredAt) {
-      if (now >= at + INTEREST_TTL_MS && !this.state.entries.has(id)) this.registeredAt.delete(id);
+    for (const [id, at] of this.#registeredAt) {
+      if (now >= at + INTEREST_TTL_MS && !this.#state.entries.has(id)) this.#registeredAt.delete(id);
     }
   }
 
   /** Drops both timers (the engine is destroyed). */
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.stopRenewal();
   }
 
-  private async flush(): Promise<void> {
-    const ids = [...this.pending].filter((id) => {
-      const at = this.registeredAt.get(id);
-      return !isInterestLive(at, this.state.now()) || isRenewalDue(at, this.state.now(), this.state.options);
+  async #flush(): Promise<void> {
+    const ids = [...this.#pending].filter((id) => {
+      const at = this.#registeredAt.get(id);
+      return !isInterestLive(at, this.#state.now()) || isRenewalDue(at, this.#state.now(), this.#state.options);
     });
-    this.pending.clear();
-    const size = this.state.options.registrationChunkSize;
+    this.#pending.clear();
+    const size = this.#state.options.registrationChunkSize;
     const chunks: UserId[][] = [];
     for (let i = 0; i < ids.length; i += size) chunks.push(ids.slice(i, i + size));
-    for (const chunk of chunks) await this.registerChunk(chunk);
+    for (const chunk of chunks) await this.#registerChunk(chunk);
     this.scheduleRenewal();
   }
 
-  private async registerChunk(chunk: UserId[], sessionRetries = 2): Promise<void> {
-    const state = this.state;
+  async #registerChunk(chunk: UserId[], sessionRetries = 2): Promise<void> {
+    const state = this.#state;
     if (chunk.length === 0 || state.destroyed) return;
     const at = state.now();
     state.emit({ type: 'request', kind: 'register', at, ids: chunk, external: true });
     try {
       const session = state.session;
       await state.client.registerInterest(chunk, { session });
-      this.failures = 0;
-      if (session !== this.registeredSession) {
-        this.registeredAt.clear();
-        this.registeredSession = session;
+      this.#failures = 0;
+      if (session !== this.#registeredSession) {
+        this.#registeredAt.clear();
+        this.#registeredSession = session;
       }
-      for (const id of chunk) this.registeredAt.set(id, at);
+      for (const id of chunk) this.#registeredAt.set(id, at);
       state.coordinator.post({ t: 'registered', ids: chunk, at, session });
-      for (const id of chunk) this.settle(id);
+      for (const id of chunk) this.#settle(id);
     } catch (raw) {
       const error = toApiError(raw, 'POST /v1/user/presence/register');
       if (error.kind === 'session-changed' && sessionRetries > 0) {
@@ -211,28 +215,28 @@ export class Registrations {
         try {
           await state.links.checkSession();
         } catch (failure) {
-          for (const id of chunk) this.settle(id, toApiError(failure, 'POST /v1/user/presence/register'));
+          for (const id of chunk) this.#settle(id, toApiError(failure, 'POST /v1/user/presence/register'));
           return;
         }
-        await this.registerChunk(chunk, sessionRetries - 1);
+        await this.#registerChunk(chunk, sessionRetries - 1);
         return;
       }
       if ((error.kind === 'not-found' || error.kind === 'bad-request') && chunk.length > 1) {
         // One unknown id fails the whole list; halve it so the others still get registered.
         const half = Math.ceil(chunk.length / 2);
-        await this.registerChunk(chunk.slice(0, half));
-        await this.registerChunk(chunk.slice(half));
+        await this.#registerChunk(chunk.slice(0, half));
+        await this.#registerChunk(chunk.slice(half));
         return;
       }
-      this.failures += 1;
-      this.retryAt = state.now() + retryDelay(error, this.failures, state.options);
-      for (const id of chunk) this.settle(id, error);
+      this.#failures += 1;
+      this.#retryAt = state.now() + retryDelay(error, this.#failures, state.options);
+      for (const id of chunk) this.#settle(id, error);
     }
   }
 
-  private settle(id: UserId, error?: PresenceApiError): void {
-    const waiters = this.waiters.get(id);
-    this.waiters.delete(id);
+  #settle(id: UserId, error?: PresenceApiError): void {
+    const waiters = this.#waiters.get(id);
+    this.#waiters.delete(id);
     for (const w of waiters ?? []) {
       if (error) w.reject(error);
       else w.resolve();

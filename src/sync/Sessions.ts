@@ -15,19 +15,23 @@ const PERSIST_DELAY_MS = 1000;
  */
 export class Sessions {
   /** Whether the client was asked for its session once (clients without session keys: always). */
-  private sessionKnown = false;
-  private identity: string | undefined;
-  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+  #sessionKnown = false;
+  #identity: string | undefined;
+  #persistTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly state: SyncState,
-    private readonly registrations: Registrations,
-    private readonly persistence: PresencePersistence | undefined,
-  ) {}
+  readonly #state: SyncState;
+  readonly #registrations: Registrations;
+  readonly #persistence: PresencePersistence | undefined;
+
+  constructor(state: SyncState, registrations: Registrations, persistence: PresencePersistence | undefined) {
+    this.#state = state;
+    this.#registrations = registrations;
+    this.#persistence = persistence;
+  }
 
   /** Saves on `pagehide`: the budget spent just before a reload must reach storage first. */
   listenForPageHide(): (() => void) | undefined {
-    if (!this.persistence || typeof addEventListener !== 'function') return undefined;
+    if (!this.#persistence || typeof addEventListener !== 'function') return undefined;
     const flush = () => this.persistNow();
     addEventListener('pagehide', flush);
     return () => removeEventListener('pagehide', flush);
@@ -38,7 +42,7 @@ export class Sessions {
    * anything is read; behind a proxy it is known after the own presence.
    */
   restoreEarly(): void {
-    if (this.persistence && this.state.client.sessionKey) void this.checkSession().catch(() => undefined);
+    if (this.#persistence && this.#state.client.sessionKey) void this.checkSession().catch(() => undefined);
   }
 
   /**
@@ -46,20 +50,20 @@ export class Sessions {
    * one are dropped and every external user still shown is registered again, in one request.
    */
   async checkSession(): Promise<string | undefined> {
-    const state = this.state;
+    const state = this.#state;
     if (!state.client.sessionKey) return undefined;
     const key = await state.client.sessionKey();
     if (state.destroyed) return key;
-    const first = !this.sessionKnown;
-    this.sessionKnown = true;
-    if (key !== state.session) this.onSessionChange(key);
+    const first = !this.#sessionKnown;
+    this.#sessionKnown = true;
+    if (key !== state.session) this.#onSessionChange(key);
     else if (first) this.updateIdentity();
     return key;
   }
 
   /** The session ended: what was kept for it is worth nothing to the next one. */
   clearKept(): void {
-    this.persistence?.clear();
+    this.#persistence?.clear();
   }
 
   /**
@@ -68,26 +72,26 @@ export class Sessions {
    */
   updateIdentity(): void {
     // With a token in the browser, wait for its digest rather than file state under the user.
-    if (!this.sessionKnown && this.state.client.sessionKey) return;
-    const selfId = this.state.selfId;
-    const identity = this.state.session ?? (selfId === undefined ? undefined : `u:${selfId}`);
-    if (identity !== undefined) this.setIdentity(identity);
+    if (!this.#sessionKnown && this.#state.client.sessionKey) return;
+    const selfId = this.#state.selfId;
+    const identity = this.#state.session ?? (selfId === undefined ? undefined : `u:${selfId}`);
+    if (identity !== undefined) this.#setIdentity(identity);
   }
 
   persistSoon(): void {
-    if (!this.persistence || this.identity === undefined || this.persistTimer || this.state.destroyed) return;
-    this.persistTimer = setTimeout(() => {
-      this.persistTimer = undefined;
+    if (!this.#persistence || this.#identity === undefined || this.#persistTimer || this.#state.destroyed) return;
+    this.#persistTimer = setTimeout(() => {
+      this.#persistTimer = undefined;
       this.persistNow();
     }, PERSIST_DELAY_MS);
   }
 
   persistNow(): void {
-    if (!this.persistence || this.identity === undefined) return;
-    if (this.persistTimer) clearTimeout(this.persistTimer);
-    this.persistTimer = undefined;
+    if (!this.#persistence || this.#identity === undefined) return;
+    if (this.#persistTimer) clearTimeout(this.#persistTimer);
+    this.#persistTimer = undefined;
     const out: PersistedEntry[] = [];
-    for (const e of this.state.entries.values()) {
+    for (const e of this.#state.entries.values()) {
       if (!e.presence && e.lastReadAt === undefined) continue;
       const p = e.presence;
       out.push({
@@ -97,35 +101,35 @@ export class Sessions {
         lastReadAt: e.lastReadAt,
       });
     }
-    this.persistence.save(this.identity, out);
+    this.#persistence.save(this.#identity, out);
   }
 
   /** Saves what a pending save would have (the engine is destroyed). */
   flush(): void {
-    if (!this.persistTimer) return;
-    clearTimeout(this.persistTimer);
+    if (!this.#persistTimer) return;
+    clearTimeout(this.#persistTimer);
     this.persistNow();
   }
 
-  private onSessionChange(key: string | undefined): void {
-    this.state.session = key;
-    this.registrations.onSessionChange(key);
+  #onSessionChange(key: string | undefined): void {
+    this.#state.session = key;
+    this.#registrations.onSessionChange(key);
     this.updateIdentity();
   }
 
   /** Files the engine's state under `identity`, dropping what was kept for another one. */
-  private setIdentity(identity: string): void {
-    if (identity === this.identity || !this.persistence) return;
-    const previous = this.identity;
-    this.identity = identity;
+  #setIdentity(identity: string): void {
+    if (identity === this.#identity || !this.#persistence) return;
+    const previous = this.#identity;
+    this.#identity = identity;
     // Another session: what was kept for the old one is cleared, not shown to the new one.
-    if (previous !== undefined) this.persistence.clear();
-    this.restore(this.persistence.load(identity) ?? []);
+    if (previous !== undefined) this.#persistence.clear();
+    this.#restore(this.#persistence.load(identity) ?? []);
   }
 
   /** Shows what a reload kept, marked with when it will be updated, and spends its budget. */
-  private restore(kept: readonly PersistedEntry[]): void {
-    const state = this.state;
+  #restore(kept: readonly PersistedEntry[]): void {
+    const state = this.#state;
     const touched: Entry[] = [];
     for (const item of kept) {
       const key = parsePresenceKey(item.key);

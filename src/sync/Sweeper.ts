@@ -9,21 +9,24 @@ const MIN_SWEEP_GAP_MS = 60_000;
  * registration have lapsed, so that a long-lived page does not grow without end.
  */
 export class Sweeper {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly state: SyncState,
-    private readonly registrations: Registrations,
-  ) {}
+  readonly #state: SyncState;
+  readonly #registrations: Registrations;
+
+  constructor(state: SyncState, registrations: Registrations) {
+    this.#state = state;
+    this.#registrations = registrations;
+  }
 
   get hasTimer(): boolean {
-    return this.timer !== undefined;
+    return this.#timer !== undefined;
   }
 
   /** Plans the next sweep for the earliest entry that falls unused. */
   schedule(): void {
-    const state = this.state;
-    if (!state.started || this.timer || state.destroyed) return;
+    const state = this.#state;
+    if (!state.started || this.#timer || state.destroyed) return;
     let earliest = Infinity;
     for (const e of state.entries.values()) {
       if (e.key !== 'self' && e.refs === 0 && e.waiters.size === 0) {
@@ -31,10 +34,10 @@ export class Sweeper {
       }
     }
     if (earliest === Infinity) return;
-    this.timer = setTimeout(
+    this.#timer = setTimeout(
       () => {
-        this.timer = undefined;
-        this.sweep();
+        this.#timer = undefined;
+        this.#sweep();
         this.schedule();
       },
       Math.max(MIN_SWEEP_GAP_MS, earliest - state.now()),
@@ -43,12 +46,12 @@ export class Sweeper {
 
   /** Drops the timer (the engine is destroyed). */
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  private sweep(): void {
-    const state = this.state;
+  #sweep(): void {
+    const state = this.#state;
     const now = state.now();
     state.remoteWants.expire(now);
     const remote = state.remoteWants.visibleKeys();
@@ -59,6 +62,6 @@ export class Sweeper {
         state.entries.delete(key);
       }
     }
-    this.registrations.prune(now);
+    this.#registrations.prune(now);
   }
 }

@@ -15,65 +15,70 @@ import type { SyncState } from './SyncState';
  * old one spent. The transport is a `TabCoordinator`.
  */
 export class TabSharing {
-  private wantTimer: ReturnType<typeof setTimeout> | undefined;
-  private wantRefreshTimer: ReturnType<typeof setInterval> | undefined;
+  #wantTimer: ReturnType<typeof setTimeout> | undefined;
+  #wantRefreshTimer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(
-    private readonly state: SyncState,
-    private readonly reads: ReadScheduler,
-    private readonly registrations: Registrations,
-    private readonly listing: PodListingPoller,
-  ) {}
+  readonly #state: SyncState;
+  readonly #reads: ReadScheduler;
+  readonly #registrations: Registrations;
+  readonly #listing: PodListingPoller;
+
+  constructor(state: SyncState, reads: ReadScheduler, registrations: Registrations, listing: PodListingPoller) {
+    this.#state = state;
+    this.#reads = reads;
+    this.#registrations = registrations;
+    this.#listing = listing;
+  }
 
   timerCount(): number {
-    return (this.wantTimer ? 1 : 0) + (this.wantRefreshTimer ? 1 : 0);
+    return (this.#wantTimer ? 1 : 0) + (this.#wantRefreshTimer ? 1 : 0);
   }
 
   /** Tells the leader, soon, what this follower shows. */
   announceWants(): void {
-    const state = this.state;
-    if (!state.started || state.coordinator.isLeader() || this.wantTimer || state.destroyed) return;
+    const state = this.#state;
+    if (!state.started || state.coordinator.isLeader() || this.#wantTimer || state.destroyed) return;
     // Coalesce the burst of retains a render makes into one message.
-    this.wantTimer = setTimeout(() => {
-      this.wantTimer = undefined;
+    this.#wantTimer = setTimeout(() => {
+      this.#wantTimer = undefined;
       if (state.coordinator.isLeader() || state.destroyed) return;
       state.coordinator.post({
         t: 'want',
         tab: state.coordinator.tabId,
-        keys: this.localWantedKeys(),
-        visible: state.visible || this.localWantedKeys().some((k) => (state.entries.get(k as PresenceKey)?.waiters.size ?? 0) > 0),
+        keys: this.#localWantedKeys(),
+        visible: state.visible || this.#localWantedKeys().some((k) => (state.entries.get(k as PresenceKey)?.waiters.size ?? 0) > 0),
       });
     }, 0);
   }
 
   /** Repeats the wish list, so that a leader that missed it (or a new one) learns it. */
   startWantRefresh(): void {
-    if (this.wantRefreshTimer) return;
-    this.wantRefreshTimer = setInterval(() => this.announceWants(), WANT_REFRESH_MS);
+    if (this.#wantRefreshTimer) return;
+    this.#wantRefreshTimer = setInterval(() => this.announceWants(), WANT_REFRESH_MS);
   }
 
   onLeadership(leader: boolean): void {
-    const state = this.state;
+    const state = this.#state;
     if (state.destroyed) return;
     if (leader) {
-      this.stopAnnouncing();
-      this.registrations.wantPending();
+      this.#stopAnnouncing();
+      this.#registrations.wantPending();
       for (const e of state.entries.values()) {
         if ((e.refs > 0 || e.waiters.size > 0) && state.needsInterest(e.key)) {
-          this.registrations.want(e.key);
+          this.#registrations.want(e.key);
         }
       }
-      this.reads.rescheduleAll();
+      this.#reads.rescheduleAll();
     } else {
-      this.reads.cancelAll();
-      this.registrations.stopRenewal();
+      this.#reads.cancelAll();
+      this.#registrations.stopRenewal();
       this.startWantRefresh();
       this.announceWants();
     }
   }
 
   onMessage(message: SyncMessage): void {
-    const state = this.state;
+    const state = this.#state;
     if (state.destroyed || !message || typeof message !== 'object') return;
     const leader = state.coordinator.isLeader();
     switch (message.t) {
@@ -86,17 +91,17 @@ export class TabSharing {
             if (!key) continue;
             const entry = state.entry(key);
             if (entry.presence) state.coordinator.post({ t: 'presence', key: entry.key, presence: entry.presence, at: entry.seenAt });
-            if (state.needsInterest(key)) this.registrations.want(key);
+            if (state.needsInterest(key)) this.#registrations.want(key);
           }
-          const listing = this.listing.current;
-          if (message.keys.includes(LISTING_WANT) && listing) this.listing.post(listing);
-          this.reads.rescheduleAll();
+          const listing = this.#listing.current;
+          if (message.keys.includes(LISTING_WANT) && listing) this.#listing.post(listing);
+          this.#reads.rescheduleAll();
         }
         break;
       }
       case 'bye':
         state.remoteWants.delete(message.tab);
-        if (leader) this.reads.rescheduleAll();
+        if (leader) this.#reads.rescheduleAll();
         break;
       case 'read': {
         const key = parsePresenceKey(message.key);
@@ -106,14 +111,14 @@ export class TabSharing {
         break;
       }
       case 'registered':
-        this.registrations.recordShared(message.ids, message.at, message.session);
+        this.#registrations.recordShared(message.ids, message.at, message.session);
         break;
       case 'presence':
-        this.acceptShared(message.key, message.presence, message.at);
+        this.#acceptShared(message.key, message.presence, message.at);
         break;
       case 'listing':
         if (!leader && Array.isArray(message.presences) && typeof message.at === 'number') {
-          this.listing.apply(message.presences, message.at, false);
+          this.#listing.apply(message.presences, message.at, false);
         }
         break;
       case 'error': {
@@ -123,7 +128,7 @@ export class TabSharing {
         break;
       }
       case 'hello':
-        if (leader) state.coordinator.post({ t: 'state', entries: this.sharedEntries() });
+        if (leader) state.coordinator.post({ t: 'state', entries: this.#sharedEntries() });
         break;
       case 'state':
         for (const shared of message.entries) {
@@ -131,7 +136,7 @@ export class TabSharing {
           if (shared.registeredAt !== undefined) {
             this.onMessage({ t: 'registered', ids: [shared.key], at: shared.registeredAt, session: shared.registeredSession });
           }
-          if (shared.presence) this.acceptShared(shared.key, shared.presence, shared.seenAt);
+          if (shared.presence) this.#acceptShared(shared.key, shared.presence, shared.seenAt);
         }
         break;
       default:
@@ -141,25 +146,25 @@ export class TabSharing {
 
   /** Drops both timers (the engine is destroyed). */
   stop(): void {
-    this.stopAnnouncing();
+    this.#stopAnnouncing();
   }
 
-  private stopAnnouncing(): void {
-    if (this.wantRefreshTimer) clearInterval(this.wantRefreshTimer);
-    this.wantRefreshTimer = undefined;
-    if (this.wantTimer) clearTimeout(this.wantTimer);
-    this.wantTimer = undefined;
+  #stopAnnouncing(): void {
+    if (this.#wantRefreshTimer) clearInterval(this.#wantRefreshTimer);
+    this.#wantRefreshTimer = undefined;
+    if (this.#wantTimer) clearTimeout(this.#wantTimer);
+    this.#wantTimer = undefined;
   }
 
-  private localWantedKeys(): string[] {
+  #localWantedKeys(): string[] {
     const keys: string[] = [];
-    for (const e of this.state.entries.values()) if (e.refs > 0 || e.waiters.size > 0) keys.push(e.key);
-    if (this.listing.retained) keys.push(LISTING_WANT);
+    for (const e of this.#state.entries.values()) if (e.refs > 0 || e.waiters.size > 0) keys.push(e.key);
+    if (this.#listing.retained) keys.push(LISTING_WANT);
     return keys;
   }
 
-  private acceptShared(rawKey: string, presence: Presence, at: number | undefined): void {
-    const state = this.state;
+  #acceptShared(rawKey: string, presence: Presence, at: number | undefined): void {
+    const state = this.#state;
     const key = parsePresenceKey(rawKey);
     if (!key || !presence || typeof presence.category !== 'string') return;
     const id = parseUserId(presence.userId);
@@ -175,16 +180,16 @@ export class TabSharing {
     acceptAnswer(state, entry, clean, askedAt, hadError, false);
   }
 
-  private sharedEntries(): SharedEntry[] {
+  #sharedEntries(): SharedEntry[] {
     const out: SharedEntry[] = [];
-    for (const e of this.state.entries.values()) {
+    for (const e of this.#state.entries.values()) {
       out.push({
         key: e.key,
         presence: e.presence,
         lastReadAt: e.lastReadAt,
         seenAt: e.seenAt,
-        registeredAt: isRegistrable(e.key) ? this.registrations.registeredAtOf(e.key) : undefined,
-        registeredSession: this.registrations.session,
+        registeredAt: isRegistrable(e.key) ? this.#registrations.registeredAtOf(e.key) : undefined,
+        registeredSession: this.#registrations.session,
       });
     }
     return out;

@@ -2,7 +2,7 @@
  * The engine's public types. They live apart from the `PresenceSync` facade so that every part
  * of the engine can name them without importing the facade (which imports every part).
  */
-import type { PresenceApiError } from '../client';
+import type { HubSource, PresenceApiError } from '../client';
 import type { Presence, UserId } from '../model';
 import type { PresenceSyncOptions } from './options';
 import type { PresencePersistence } from './persistence';
@@ -39,6 +39,13 @@ export interface PresenceSyncConfig extends PresenceSyncOptions {
    * @default sessionStorage where the page has it
    */
   persistence?: PresencePersistence | false | undefined;
+  /**
+   * A presence hub (`createHubSource`): the leading tab holds one event stream for every tab,
+   * users' presence is pushed instead of polled, and polling through the client takes over while
+   * the stream cannot be opened. The own presence (`'self'`) is still read through the client.
+   * Ignored for sources with their own keys (Graph).
+   */
+  source?: HubSource | undefined;
 }
 
 /** What the engine tells its listeners: new presence, a failure, or a request it made. */

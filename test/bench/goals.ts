@@ -6,13 +6,14 @@
 import { isGraphModule, type BundleResult, type BundleSize } from './bundle';
 import type { LocalityResult } from './node/locality';
 import type { LongSessionResult, SessionSnapshot } from './node/longSession';
+import type { HubBenchResult } from './node/hub';
 import type { NetworkResult } from './node/network';
 import type { RenderResult } from './renderBench';
 import type { RosterResult } from './rosterBench';
 import { ratio } from './stats';
 
 export interface GoalCheck {
-  section: 'bundle' | 'render' | 'roster' | 'locality' | 'network' | 'long session';
+  section: 'bundle' | 'render' | 'roster' | 'locality' | 'network' | 'long session' | 'hub';
   goal: string;
   /** Our figure, in `unit`. */
   value: number;
@@ -322,4 +323,45 @@ export function longSessionGoals(result: LongSessionResult): GoalCheck[] {
     });
   }
   return checks;
+}
+
+/** Issue 17: the presence hub's goals. */
+export function hubGoals(h: HubBenchResult): GoalCheck[] {
+  const whole = h.internal.mostPerUser.find((s) => s.span === 'whole run');
+  return [
+    {
+      section: 'hub',
+      goal: 'internal pod reads per minute about the users watched per interval, independent of viewers',
+      value: h.internal.readsPerMinute,
+      unit: 'reads / min',
+      reference: { name: 'direct polling', value: h.internal.directPollingPerMinute },
+      ratio: ratio(h.internal.readsPerMinute, h.internal.directPollingPerMinute),
+      met: h.internal.readsPerMinute <= h.internalUsers * 1.1,
+      note: `${h.internal.distinctUsers} distinct users watched by ${h.viewers} viewers`,
+    },
+    {
+      section: 'hub',
+      goal: 'external reads within the rules: none closer than 5 minutes per session, zero 429s',
+      value: h.external.rateLimited,
+      unit: '429 answers',
+      met: h.external.rateLimited === 0 && h.external.forbidden === 0 && h.external.shortestGapMs >= 300_000,
+      note: `shortest gap ${Math.round(h.external.shortestGapMs / 1000)} s; ${h.external.forbidden} 403s`,
+    },
+    {
+      section: 'hub',
+      goal: "change on every viewer's screen < 2 s after the hub's read (p99)",
+      value: h.latency.afterReadMs.p99,
+      unit: 'ms',
+      met: h.latency.afterReadMs.p99 < 2000,
+      note: `median ${h.latency.afterReadMs.median} ms over ${h.latency.afterReadMs.count} deliveries`,
+    },
+    {
+      section: 'hub',
+      goal: 'node kill and Redis restart: no lost change, at most one extra read per user',
+      value: h.failover.lostChanges,
+      unit: 'values not up to date at the end',
+      met: h.failover.lostChanges === 0 && (whole ? whole.most <= whole.allowed + 1 : false),
+      note: `most reads of one user ${whole?.most} against ${whole?.allowed} intervals (+1 allowed for the restart); worst lag ${h.failover.worstLagAfterKillMs} ms after the kill, ${h.failover.worstLagAfterRedisMs} ms after the Redis restart (interval ${h.failover.intervalRealMs} ms real)`,
+    },
+  ];
 }

@@ -7,6 +7,7 @@ import type { BundleResult } from './bundle';
 import { BADGE_WITH_CSS_BUDGET, withCss, type GoalCheck } from './goals';
 import type { LocalityResult } from './node/locality';
 import type { LongSessionResult } from './node/longSession';
+import type { HubBenchResult } from './node/hub';
 import type { NetworkResult } from './node/network';
 import type { RenderResult } from './renderBench';
 import type { RosterResult } from './rosterBench';
@@ -36,6 +37,10 @@ export interface BenchResults {
   locality: LocalityResult | undefined;
   network: NetworkResult | undefined;
   longSession: LongSessionResult | undefined;
+  /** Issue 17's presence hub (absent in runs before it). */
+  hub?: HubBenchResult | undefined;
+  /** Set by BENCH_KEEP: only `ran` ran now; the other parts are those of the run of `date`. */
+  keptFrom?: { date: string; wallSeconds: number; ran: string[]; machine?: MachineInfo & { loadAverageAtEnd: number[] } } | undefined;
   goals: GoalCheck[];
   failures: string[];
 }
@@ -333,12 +338,54 @@ function longSessionSection(s: LongSessionResult): string {
   ].join('\n');
 }
 
+function hubSection(h: HubBenchResult): string {
+  const q = (v: { median: number; p99: number; max: number; count: number }) => `${n(v.median)} / ${n(v.p99)} / ${n(v.max)} ms (${n(v.count)})`;
+  const spans = h.internal.mostPerUser.map((s) => [s.span, n(s.most), n(s.allowed)]);
+  return [
+    `## Presence hub: ${n(h.viewers)} viewers, ${h.nodes} nodes, Redis, ${h.simulatedMinutes} simulated minutes`,
+    '',
+    `${n(h.viewers)} simulated viewers (Node fetch streams, one server-sent-events stream each, over real HTTP) against ${h.nodes} hub nodes (each its own Node process) sharing a real \`redis-server\`; each viewer watches ${h.watchedInternalPerViewer} of ${h.internalUsers} colleagues and ${h.watchedExternalPerViewer} external contacts (of 50). The emulator is served over HTTP. Simulated time: the emulator's clock runs ${h.timeScale}x real time and the hubs run with \`timeScale: ${h.timeScale}\` (every duration divided by it), so a 60 s interval lasts ${n(h.failover.intervalRealMs)} ms; reads are counted in simulated minutes, latencies are real milliseconds. Presence changes are made in the emulator a few times a second. One node is killed (SIGKILL) at minute ${h.failover.killedAtMinute}, its viewers reconnect to the other; Redis is killed and restarted empty at minute ${h.failover.redisRestartAtMinute} (down ${n(h.failover.redisDownMs)} ms).`,
+    '',
+    table(
+      ['', 'hub', 'direct polling through the proxy'],
+      [
+        ['colleague (internal) reads per simulated minute', n(h.internal.readsPerMinute), n(h.internal.directPollingPerMinute)],
+        ['external reads per simulated minute', n(h.external.readsPerMinute), n(h.external.directPollingPerMinute)],
+        ['registrations (whole run)', n(h.external.registrations), '–'],
+        ['429 / 403 answers', `${n(h.external.rateLimited)} / ${n(h.external.forbidden)}`, '–'],
+        ['shortest gap between two reads of one external user by one session', `${n(h.external.shortestGapMs / 1000, 1)} s`, '300 s (the rule)'],
+      ],
+    ),
+    '',
+    'Direct polling: every viewer reads each colleague every 60 s and each external contact every 5 minutes. External reads cannot be shared (they are per session by the rules): the hub makes at most as many as polling would (one per 5 minutes and 10 s per session and user, plus the first).',
+    '',
+    table(
+      ['latency (real ms)', 'median / p99 / max (deliveries)'],
+      [
+        ["push received after the pod answered the hub's read", q(h.latency.afterReadMs)],
+        ['colleague: change in the pod to the screen (waits for the next read)', q(h.latency.changeToScreenMs)],
+        ['external contact: change to the screen (next read within 5 min)', q(h.latency.externalChangeToScreenMs)],
+      ],
+    ),
+    '',
+    `Memory: node a held ${n(h.memory.viewersOnNode)} viewers with ${n(h.memory.heapWithViewersBytes / 2 ** 20, 1)} MiB of heap after GC against ${n(h.memory.heapBaseBytes / 2 ** 20, 1)} MiB before any viewer: **${n(h.memory.heapPerViewerBytes / 1024, 1)} KiB per viewer** (its stream, session, subscriptions and its share of the node's users); RSS ${n(h.memory.rssBytes / 2 ** 20)} MiB.${h.memory.viewersAtEnd ? ` At the end the surviving node held all ${n(h.memory.viewersAtEnd)} viewers: ${n(h.memory.heapPerViewerAtEndBytes / 1024, 1)} KiB per viewer.` : ''}`,
+    '',
+    'Reads of one colleague in a span, against the intervals the span covers (+1 where the span cuts an interval):',
+    '',
+    table(['span', 'most reads of one user', 'allowed'], spans),
+    '',
+    `Failover: ${n(h.failover.reconnects)} reconnects (median ${n(h.failover.reconnectMedianMs)} ms, longest ${n(h.failover.reconnectMaxMs)} ms from the drop to the new stream's \`ready\`); worst colleague change-to-screen time for changes around the kill ${n(h.failover.worstLagAfterKillMs)} ms and around the Redis restart ${n(h.failover.worstLagAfterRedisMs)} ms (interval ${n(h.failover.intervalRealMs)} ms); reads beyond one per interval over the whole run: ${n(h.internal.extraReads)}; values not up to date at the end: ${n(h.failover.lostChanges)} of ${n(h.failover.checkedValues)}; store errors seen by the surviving node: ${n(h.failover.storeErrorsOnSurvivor)}. Run took ${n(h.wallSeconds)} s.`,
+  ].join('\n');
+}
+
 export function writeReport(path: string, results: BenchResults, pkg: { version: string }): void {
   const m = results.machine;
   const parts = [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench\` (test/bench/run.ts) on ${results.date.slice(0, 16).replace('T', ' ')} UTC in ${results.wallSeconds} s; every figure below comes from that one run. Raw figures: [test/bench/results/latest.json](test/bench/results/latest.json).`,
+    results.keptFrom
+      ? `Written by \`npm run bench\` (test/bench/run.ts): the ${results.keptFrom.ran.join(', ')} part(s) on ${results.date.slice(0, 16).replace('T', ' ')} UTC (\`BENCH_ONLY=${results.keptFrom.ran.join(',')} BENCH_KEEP=1\`, ${results.wallSeconds} s), every other figure from the full run of ${results.keptFrom.date.slice(0, 16).replace('T', ' ')} UTC (${results.keptFrom.wallSeconds} s) on the machine described below. Raw figures: [test/bench/results/latest.json](test/bench/results/latest.json).`
+      : `Written by \`npm run bench\` (test/bench/run.ts) on ${results.date.slice(0, 16).replace('T', ' ')} UTC in ${results.wallSeconds} s; every figure below comes from that one run. Raw figures: [test/bench/results/latest.json](test/bench/results/latest.json).`,
     '',
     '## Summary',
     '',
@@ -352,17 +399,24 @@ export function writeReport(path: string, results: BenchResults, pkg: { version:
     `- Node ${m.node}; Chromium ${results.render?.chromium ?? 'not run'}.`,
     `- presence-widgets ${pkg.version} at ${m.commit}; ${Object.entries(m.packages).map(([name, v]) => `${name} ${v}`).join(', ')}.`,
   ];
+  const later = results.keptFrom?.machine;
+  if (later) {
+    parts.push(
+      `- The ${results.keptFrom!.ran.join(', ')} part(s) ran later, at ${later.commit}, with load average ${later.loadAverage.join(' / ')} at the start and ${later.loadAverageAtEnd.join(' / ')} at the end (other developers' test runs shared the 2 cores).`,
+    );
+  }
   if (results.bundle) parts.push('', bundleSection(results.bundle));
   if (results.render) parts.push('', renderSection(results.render));
   if (results.render?.roster) parts.push('', rosterSection(results.render.roster));
   if (results.locality) parts.push('', localitySection(results.locality));
   if (results.network) parts.push('', networkSection(results.network));
   if (results.longSession) parts.push('', longSessionSection(results.longSession));
+  if (results.hub) parts.push('', hubSection(results.hub));
   parts.push(
     '',
     '## Reproducing',
     '',
-    '`npm run bench` (needs Chromium at `/usr/bin/chromium` or `CHROMIUM_PATH`; no network). `BENCH_RUNS` and `BENCH_WARMUP` change the render runs; `BENCH_ONLY=bundle,network,locality,long,render` runs some parts and writes nothing. Size budgets are enforced in `npm test` by size-limit (`.size-limit.json`); timings are not, since they depend on the machine.',
+    '`npm run bench` (needs Chromium at `/usr/bin/chromium` or `CHROMIUM_PATH`; no network). `BENCH_RUNS` and `BENCH_WARMUP` change the render runs; `BENCH_ONLY=bundle,network,locality,long,render,hub` runs some parts and writes nothing, unless `BENCH_KEEP=1`, which takes the parts not run from the last latest.json and writes both files. The hub part needs `/usr/bin/redis-server`. Size budgets are enforced in `npm test` by size-limit (`.size-limit.json`); timings are not, since they depend on the machine.',
     '',
   );
   writeFileSync(path, parts.join('\n'));

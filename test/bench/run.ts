@@ -5,20 +5,24 @@
  *      this process), network, update locality and the 24-hour session (one Node process each,
  *      jsdom and a virtual clock);
  *   2. then alone (timings): mount, update and heap of 1,000 badges in headless Chromium, and the
- *      main-thread time of a 1,000-person roster's polls (none, 5% and all of the statuses change).
+ *      main-thread time of a 1,000-person roster's polls (none, 5% and all of the statuses change);
+ *   3. then alone: the presence hub (issue 17), 1,000 viewers over HTTP streams, two hub nodes
+ *      and a real redis-server, for 30 simulated minutes (about 3.5 real minutes).
  *
  * Writes test/bench/results/latest.json and BENCHMARKS.md at the repository root. Exits 1 when a
  * part failed to run (a goal not met is reported, not an error). Environment:
  *   BENCH_RUNS (default 20), BENCH_WARMUP (default 3): render runs per candidate (and roster polls
  *   per scenario);
- *   BENCH_ONLY=bundle,network,locality,long,render: run some parts, print, write nothing;
+ *   BENCH_ONLY=bundle,network,locality,long,render,hub: run some parts, print, write nothing;
+ *   BENCH_KEEP=1 (with BENCH_ONLY): take the parts not run from the last latest.json and write;
  *   CHROMIUM_PATH (default /usr/bin/chromium).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { measureBundles, type BundleResult } from './bundle';
-import { bundleGoals, localityGoals, longSessionGoals, networkGoals, renderGoals, rosterGoals, type GoalCheck } from './goals';
+import { bundleGoals, hubGoals, localityGoals, longSessionGoals, networkGoals, renderGoals, rosterGoals, type GoalCheck } from './goals';
+import type { HubBenchResult } from './node/hub';
 import type { LocalityResult } from './node/locality';
 import type { LongSessionResult } from './node/longSession';
 import type { NetworkResult } from './node/network';
@@ -27,7 +31,7 @@ import { machineInfo, writeReport, type BenchResults } from './report';
 import { measureRender, type RenderResult } from './renderBench';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PARTS = ['bundle', 'network', 'locality', 'long', 'render'] as const;
+const PARTS = ['bundle', 'network', 'locality', 'long', 'render', 'hub'] as const;
 type Part = (typeof PARTS)[number];
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
@@ -86,6 +90,15 @@ async function settle<T>(part: Part, run: () => Promise<T>): Promise<T | Error |
   }
 }
 
+/** The last written results, for BENCH_KEEP. */
+function previousResults(): BenchResults | undefined {
+  try {
+    return JSON.parse(readFileSync(fileURLToPath(new URL('./results/latest.json', import.meta.url)), 'utf8')) as BenchResults;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<number> {
   const machineAtStart = machineInfo();
   log(`machine: ${machineAtStart.cpu} x ${machineAtStart.cores}, load ${machineAtStart.loadAverage.join(' ')}`);
@@ -102,6 +115,9 @@ async function main(): Promise<number> {
   const warmup = Number(process.env.BENCH_WARMUP ?? 3);
   const roster = { people: 1000, variants: ['list', 'roster'] as const, changes: [0, 50, 1000], warmup, runs };
   const render = await settle('render', () => measureRender({ badges: 1000, warmup, runs, roster }, log));
+  // Phase 3: the hub, alone too: its latencies are timings.
+  const hub = await settle('hub', () => runNodePart<HubBenchResult>('./node/hub.ts', { NODE_ENV: 'production' }));
+  const keep = only && process.env.BENCH_KEEP === '1' ? previousResults() : undefined;
 
   const failures: string[] = [];
   const goals: GoalCheck[] = [];
@@ -123,13 +139,26 @@ async function main(): Promise<number> {
     locality: take<LocalityResult>('locality', locality, localityGoals),
     network: take<NetworkResult>('network', network, networkGoals),
     longSession: take<LongSessionResult>('long session', longSession, longSessionGoals),
+    hub: take<HubBenchResult>('hub', hub, hubGoals),
     goals,
     failures,
   };
   results.wallSeconds = Math.round((performance.now() - began) / 1000);
+  if (keep) {
+    // Parts not run this time keep their figures (and goals) from the last full run.
+    for (const part of ['bundle', 'render', 'locality', 'network', 'longSession', 'hub'] as const) {
+      if (results[part] === undefined && keep[part] !== undefined) (results as unknown as Record<string, unknown>)[part] = keep[part];
+    }
+    const ran = new Set(results.goals.map((g) => g.section));
+    results.goals = [...keep.goals.filter((g) => !ran.has(g.section)), ...results.goals];
+    results.failures = [...results.failures];
+    // The machine section describes the run most figures come from; this run's load is kept beside it.
+    results.keptFrom = { date: keep.date, wallSeconds: keep.wallSeconds, ran: only!, machine: results.machine };
+    results.machine = keep.machine;
+  }
 
   for (const g of goals) log(`${g.met ? 'met    ' : 'NOT MET'} ${g.section}: ${g.goal}: ${Math.round(g.value * 10) / 10} ${g.unit}${g.ratio !== undefined ? ` (${g.ratio}x ${g.reference?.name})` : ''}`);
-  if (only) {
+  if (only && !keep) {
     log('BENCH_ONLY set: nothing written');
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {

@@ -2,7 +2,7 @@ import { act, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { usePresence } from '../../src/hooks';
 import { HOUR, MINUTE, budgetViolations, readsOf, setupPod, usersOf } from '../sync/harness';
-import { renderWithPod } from './renderWithPod';
+import { renderWithPod } from '../utils';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -2,7 +2,7 @@ import { act, fireEvent } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useIdlePresence, type UseIdlePresenceOptions } from '../../src/hooks';
 import { MINUTE, SECOND, setupPod } from '../sync/harness';
-import { renderWithPod } from './renderWithPod';
+import { renderWithPod } from '../utils';
 
 afterEach(() => {
   vi.useRealTimers();

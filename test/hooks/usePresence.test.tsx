@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UserId } from '../../src/model';
 import { presenceQueries, usePresence, usePresences, useSetPresence } from '../../src/hooks';
 import { MINUTE, SECOND, budgetViolations, readsOf, setupPod, usersOf } from '../sync/harness';
-import { renderWithPod } from './renderWithPod';
+import { renderWithPod } from '../utils';
 
 afterEach(() => {
   vi.useRealTimers();

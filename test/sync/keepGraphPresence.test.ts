@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PresenceApiError } from '../../src/client';
 import { keepGraphPresence, type GraphPresenceSession } from '../../src/sync';
-import { ADELE, MINUTE, SECOND, T0, graphClient, graphFetch, setupGraph } from '../graph/graphHarness';
+import { ADELE, MINUTE, SECOND, T0, graphClient, graphFetch, setupGraph } from '../support/graphHarness';
 
 const sessions: GraphPresenceSession[] = [];
 afterEach(async () => {

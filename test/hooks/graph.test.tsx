@@ -15,7 +15,7 @@ import {
 import { createMockPod, type MockPod } from '../../src/mock-pod';
 import { mergePresences, type Presence, type UserId } from '../../src/model';
 import { podClient, usersOf } from '../sync/harness';
-import { ADELE, MINUTE, SECOND, T0, U, graphAdapter, graphClient, setupGraph } from './graphHarness';
+import { ADELE, MINUTE, SECOND, T0, U, graphAdapter, graphClient, setupGraph } from '../support/graphHarness';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -13,7 +13,7 @@ import {
   graphPresenceUi,
 } from '../../src/components';
 import { GRAPH_PRESENCE_STATES, SET_PRESENCE_PAIRS, USER_PREFERRED_PAIRS } from '../../src/model';
-import { ADELE, SECOND, U, graphAdapter, graphClient, setupGraph } from './graphHarness';
+import { ADELE, SECOND, U, graphAdapter, graphClient, setupGraph } from '../support/graphHarness';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,15 +1,15 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createGraphClient } from '../../src/client';
+import { createGraphClient } from '../../../src/client';
 import {
   DEFAULT_GRAPH_APP_ID,
   DEFAULT_GRAPH_TOKEN,
   createMockGraph,
   type MockGraph,
   type MockGraphRequest,
-} from '../../src/mock-pod';
-import { createMockGraphHandlers } from '../../src/mock-pod/msw';
-import { ADELE, MINUTE, SECOND, U, setupGraph } from './graphHarness';
+} from '../../../src/mock-pod';
+import { createMockGraphHandlers } from '../../../src/mock-pod/msw';
+import { ADELE, MINUTE, SECOND, U, setupGraph } from '../../support/graphHarness';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PresenceApiError } from '../../src/client';
 import { InvalidDurationError, InvalidGraphUserIdError } from '../../src/model';
 import { graphRenewIntervalMs, keepGraphPresence, type GraphPresenceSession } from '../../src/sync';
-import { ADELE, MINUTE, SECOND, T0, graphClient, setupGraph } from './graphHarness';
+import { ADELE, MINUTE, SECOND, T0, graphClient, setupGraph } from '../support/graphHarness';
 
 const sessions: GraphPresenceSession[] = [];
 afterEach(async () => {

@@ -1,10 +1,10 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PresenceApiError, createGraphPresenceClient } from '../../src/client';
-import type { MockGraphUserSpec } from '../../src/mock-pod';
-import { InvalidGraphUserIdError, graphUserKey, isUserId } from '../../src/model';
-import { PresenceSync } from '../../src/sync';
-import { ADELE, MINUTE, SECOND, T0, U, graphAdapter, graphClient, setupGraph } from './graphHarness';
+import { PresenceApiError, createGraphPresenceClient } from '../../../src/client';
+import type { MockGraphUserSpec } from '../../../src/mock-pod';
+import { InvalidGraphUserIdError, graphUserKey, isUserId } from '../../../src/model';
+import { PresenceSync } from '../../../src/sync';
+import { ADELE, MINUTE, SECOND, T0, U, graphAdapter, graphClient, setupGraph } from '../../support/graphHarness';
 
 const engines: PresenceSync[] = [];
 function start(client: ConstructorParameters<typeof PresenceSync>[0], config: ConstructorParameters<typeof PresenceSync>[1] = {}) {

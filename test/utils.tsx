@@ -2,10 +2,10 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import { StrictMode, type ReactNode } from 'react';
 import { vi } from 'vitest';
-import type { MockPod } from '../../src/mock-pod';
-import { PresenceDataProvider } from '../../src/hooks';
-import type { PresenceSyncConfig } from '../../src/sync';
-import { podClient } from '../sync/harness';
+import type { MockPod } from '../src/mock-pod';
+import { PresenceDataProvider } from '../src/hooks';
+import type { PresenceSyncConfig } from '../src/sync';
+import { podClient } from './sync/harness';
 
 /** Renders under a PresenceDataProvider whose client talks to the emulator. */
 export function renderWithPod(

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PresenceApiError } from '../../src/client';
 import { activeStatusMessage, htmlToText, parseGraphDateTime, parseGraphPresence, parseGraphStatusMessage } from '../../src/model';
-import { ADELE, GRAPH_URL, MINUTE, T0, graphAdapter, graphClient, graphFetch, setupGraph } from './graphHarness';
+import { ADELE, GRAPH_URL, MINUTE, T0, graphAdapter, graphClient, graphFetch, setupGraph } from '../support/graphHarness';
 import { createGraphClient } from '../../src/client';
 import { DEFAULT_GRAPH_APP_ID, DEFAULT_GRAPH_TOKEN } from '../../src/mock-pod';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PresenceApiError, createGraphClient } from '../../src/client';
-import { DEFAULT_GRAPH_APP_ID, DEFAULT_GRAPH_TOKEN, type MockGraphUserSpec } from '../../src/mock-pod';
-import { InvalidDurationError, InvalidGraphUserIdError } from '../../src/model';
-import { ADELE, GRAPH_URL, SECOND, U, graphClient, graphFetch, setupGraph } from './graphHarness';
+import { PresenceApiError, createGraphClient } from '../../../src/client';
+import { DEFAULT_GRAPH_APP_ID, DEFAULT_GRAPH_TOKEN, type MockGraphUserSpec } from '../../../src/mock-pod';
+import { InvalidDurationError, InvalidGraphUserIdError } from '../../../src/model';
+import { ADELE, GRAPH_URL, SECOND, U, graphClient, graphFetch, setupGraph } from '../../support/graphHarness';
 
 afterEach(() => {
   vi.useRealTimers();
