@@ -13,6 +13,20 @@ import { RemoteWants } from './RemoteWants';
 import type { TabCoordinator } from './TabCoordinator';
 import type { SyncEvent } from './types';
 
+/**
+ * What the other parts ask of the hub feed (./HubFeed, which fills it in). Declared here rather
+ * than imported, so that the state every part reads imports none of the parts (no cycle).
+ */
+export interface HubLink {
+  /** True unless the stream cannot be opened: user keys are then the hub's, not the poller's. */
+  readonly live: boolean;
+  /** Opens the stream in the leading tab, closes it in the others. */
+  lead(leader: boolean): void;
+  /** The shown users changed: send the hub the new subscription soon. */
+  wantsChanged(): void;
+  stop(): void;
+}
+
 export interface Waiter {
   resolve: (p: Presence) => void;
   reject: (e: unknown) => void;
@@ -52,20 +66,6 @@ export interface EngineLinks {
   persistSoon(): void;
   /** The current session, noticing a changed token. */
   checkSession(): Promise<string | undefined>;
-}
-
-/**
- * What the parts need of the presence hub's feed (./HubFeed). An interface here, so that the
- * state every part imports does not import the feed, which imports the parts.
- */
-export interface HubLink {
-  /** True unless the stream cannot be opened: user keys are then the hub's, not the poller's. */
-  readonly live: boolean;
-  /** Opens the stream in the leading tab, closes it in the others. */
-  lead(leader: boolean): void;
-  /** The shown users changed: send the hub the new subscription soon. */
-  wantsChanged(): void;
-  stop(): void;
 }
 
 export class SyncState {
