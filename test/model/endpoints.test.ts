@@ -25,7 +25,7 @@ describe('matchPresenceRoute', () => {
     expect(matchPresenceRoute(method, path)).toStrictEqual({ route: undefined, template, allow });
   });
 
-  it.each(['/v2/user/presence/', '/v3/user/1/2/presence', '/v3/users/1/presence', '/v1/user/presence', '/', ''])('%j is not a presence path', (path) => {
+  it.each(['/v2/user/presence/', '/v3/user/1/2/presence', '/v3/users/1/presence', '/v1/user/presence', '/', '', '/x/v3/user/1/presence', '/v3/user/1/presence/x'])('%j is not a presence path', (path) => {
     expect(matchPresenceRoute('GET', path)).toBeUndefined();
   });
 

@@ -83,6 +83,27 @@ describe('createMemoryCoordinatorHub', () => {
     expect(toC).toEqual([message]);
   });
 
+  it('stops delivering to a listener once it unsubscribed', async () => {
+    const hub = createMemoryCoordinatorHub();
+    const [a, b] = [hub.connect(), hub.connect()];
+    const got: SyncMessage[] = [];
+    const off = b.onMessage((m) => got.push(m));
+    a.post(hello('1'));
+    off();
+    a.post(hello('2'));
+    expect(got).toEqual([hello('1')]);
+  });
+
+  it('closing a follower leaves the leader as it is, without a second announcement', async () => {
+    const hub = createMemoryCoordinatorHub();
+    const [a, b] = [hub.connect(), hub.connect()];
+    await Promise.resolve();
+    const aChanges = leadership(a);
+    b.close();
+    expect(a.isLeader()).toBe(true);
+    expect(aChanges).toEqual([]);
+  });
+
   it('a frozen tab neither sends nor receives, and keeps the lead; thawed, it does both again', async () => {
     const hub = createMemoryCoordinatorHub();
     const [a, b] = [hub.connect(), hub.connect()];
@@ -114,6 +135,9 @@ describe('createMemoryCoordinatorHub', () => {
     a.yieldLeadership();
     expect(b.isLeader()).toBe(true);
     expect([aChanges, bChanges, cChanges]).toEqual([[false], [true], []]);
+    // A tab that does not lead cannot hand the lead on.
+    c.yieldLeadership();
+    expect(b.isLeader()).toBe(true);
     b.yieldLeadership();
     expect(a.isLeader()).toBe(true);
   });
@@ -181,6 +205,7 @@ function fakeLocks() {
   };
   return {
     held,
+    queued: (name: string) => queues.get(name)?.length ?? 0,
     request(name: string, options: { steal?: boolean; signal?: AbortSignal }, callback: (lock: unknown) => unknown) {
       return new Promise((resolve, reject) => {
         const request: LockRequest = { name, callback, resolve, reject };
@@ -286,6 +311,8 @@ describe('createBroadcastCoordinator', () => {
     expect(b.isLeader()).toBe(true);
     expect(a.isLeader()).toBe(false);
     expect(aChanges).toEqual([true, false]);
+    // The old leader no longer beats: its watch, and the new leader's beat and watch, are all that run.
+    expect(vi.getTimerCount()).toBe(3);
     // The old leader queued up again: it leads once the new one closes.
     b.close();
     await vi.advanceTimersByTimeAsync(0);
@@ -303,6 +330,37 @@ describe('createBroadcastCoordinator', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(aChanges).toEqual([true, false, true]);
     expect(a.isLeader()).toBe(true);
+    // One beat and one watch: the beat of the first term was stopped.
+    expect(vi.getTimerCount()).toBe(2);
+  });
+
+  it('a stalled leader hands the lead to the tab waiting for it, rather than taking it back', async () => {
+    const a = open();
+    await vi.advanceTimersByTimeAsync(0);
+    const b = open();
+    await vi.advanceTimersByTimeAsync(0);
+    vi.setSystemTime(Date.now() + 16_000);
+    expect(a.isLeader()).toBe(false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect([a.isLeader(), b.isLeader()]).toEqual([false, true]);
+  });
+
+  it('only beats keep a silent leader in office: other messages do not', async () => {
+    const a = open({ heartbeatMs: 1000, missedBeats: 2 });
+    await vi.advanceTimersByTimeAsync(0);
+    const b = open({ heartbeatMs: 1000, missedBeats: 2 });
+    await vi.advanceTimersByTimeAsync(0);
+    const channelOfA = [...FakeChannel.open][0]!;
+    channelOfA.postMessage = () => undefined;
+    // Another page of the app keeps talking on the channel.
+    const chatter = new FakeChannel('presence-widgets:sync');
+    for (let i = 0; i < 5; i++) {
+      chatter.postMessage(hello('other'));
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    chatter.close();
+    expect(b.isLeader()).toBe(true);
+    expect(a.isLeader()).toBe(false);
   });
 
   it('a leader stalled for exactly missedBeats heartbeats still leads', async () => {
@@ -334,7 +392,9 @@ describe('createBroadcastCoordinator', () => {
     await vi.advanceTimersByTimeAsync(0);
     const b = open();
     await vi.advanceTimersByTimeAsync(0);
+    expect(locks.queued('presence-widgets:leader')).toBe(1);
     b.close();
+    expect(locks.queued('presence-widgets:leader')).toBe(0);
     a.close();
     await vi.advanceTimersByTimeAsync(0);
     expect(b.isLeader()).toBe(false);

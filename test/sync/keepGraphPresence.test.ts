@@ -80,6 +80,20 @@ describe('keepGraphPresence on failures', () => {
     const session = keep(graph);
     expect(() => session.update(undefined as never)).toThrow(expect.objectContaining({ kind: 'bad-request' }));
   });
+
+  it('names the call in a failure that is not typed yet: the set, then the clear at stop', async () => {
+    alone();
+    // A client that fails with plain errors (a bug, a wrapper of the app's own).
+    const client = { setPresence: () => Promise.reject(new Error('set broke')), clearPresence: () => Promise.reject(new Error('clear broke')) };
+    const errors: PresenceApiError[] = [];
+    const session = keepGraphPresence(client as never, { userId: ADELE, availability: 'Away', activity: 'Away', onError: (e) => errors.push(e) });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    await session.stop();
+    expect(errors.map((e) => [e.kind, e.endpoint])).toEqual([
+      ['invalid-response', 'POST /users/{id}/presence/setPresence'],
+      ['invalid-response', 'POST /users/{id}/presence/clearPresence'],
+    ]);
+  });
 });
 
 describe('keepGraphPresence with overlapping sets', () => {

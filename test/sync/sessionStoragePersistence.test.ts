@@ -83,6 +83,7 @@ describe('createSessionStoragePersistence', () => {
       { ...entry(), presence: { userId: 'alice', category: 'AVAILABLE' } },
       { ...entry(), presence: { userId: ALICE, category: '' } },
       { ...entry(), presence: { userId: ALICE, category: 7 } },
+      { ...entry(), presence: { userId: ALICE, category: ['AVAILABLE'] } },
       { ...entry(), presence: { userId: ALICE, category: 'AVAILABLE', timestamp: '1' } },
       { ...entry(), presence: { userId: ALICE, category: 'AVAILABLE', timestamp: 'INFINITE' } },
     ];
