@@ -1,5 +1,5 @@
 import { forwardRef, useContext } from 'react';
-import { useGraphSource, useSetPresence } from '../hooks';
+import { usePresenceSync, useSetPresence } from '../hooks';
 import { PresenceUiContext } from './PresenceUiContext';
 import type { StatusPickerProps } from './StatusPickerProps';
 import { useConnectedData } from './useConnectedData';
@@ -19,8 +19,9 @@ export const ConnectedStatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElemen
   // On a Graph source (told by the provider's Graph support) the picker offers the pairs that
   // source can set, and sets them by pair key (which the Graph adapter accepts as a category).
   const graphUi = useContext(PresenceUiContext).graph;
-  const graphSource = useGraphSource();
-  const source = graphUi?.sourceOf(graphSource);
+  const { client } = usePresenceSync();
+  // Asked of the injected Graph support, so Symphony-only bundles carry no Graph code.
+  const source = graphUi?.sourceOf(client);
   const target = graphTarget ?? source?.target;
   const pairs = graphPairs ?? source?.pairs;
   const ownGraph = own.graph;

@@ -29,7 +29,7 @@ import { en, formatLabel } from './labels';
 import { usePresenceUi } from './PresenceUiContext';
 import type { StatusPickerProps } from './StatusPickerProps';
 import { useControllableState } from './useControllableState';
-import { useGraphPickerOptions } from './useGraphPickerOptions';
+import { usePairOptions } from './usePairOptions';
 import { useListPlacement } from './useListPlacement';
 import { useTypeahead } from './useTypeahead';
 import { composeEventHandlers, composeRefs } from './utils';
@@ -73,7 +73,7 @@ export const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, St
   } = props;
   const { labels, view, locale: uiLocale } = usePresenceUi({ locale, labels: labelsProp, view: viewProp }, en);
   const categories = useMemo(() => categoriesProp ?? settableCategories(), [categoriesProp]);
-  const graph = useGraphPickerOptions(graphPairs, graphTarget, labels, uiLocale, graphLabelsProp);
+  const graph = usePairOptions(graphPairs, graphTarget, labels, uiLocale, graphLabelsProp);
   const graphOptions = graph.keys;
   const graphLook = graph.look;
   const options: readonly string[] = graphOptions ?? categories;

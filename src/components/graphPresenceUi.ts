@@ -1,3 +1,4 @@
+import { graphSourceOf } from '../hooks';
 import {
   SET_PRESENCE_PAIRS,
   USER_PREFERRED_PAIRS,
@@ -29,8 +30,8 @@ export interface GraphPresenceUi {
   ): GraphPresenceLook | undefined;
   /** The keys of the pairs `target` accepts, in the order given, without repeats. */
   optionKeys(pairs: readonly GraphPresencePair[], target: GraphSetTarget): string[];
-  /** What a connected picker offers on a Graph source (`useGraphSource()`); `undefined` without one. */
-  sourceOf(source: { readonly setVia: GraphSetTarget } | undefined): { pairs: readonly GraphPresencePair[]; target: GraphSetTarget } | undefined;
+  /** What a connected picker offers on `client`: `undefined` when it is not a Graph source. */
+  sourceOf(client: Parameters<typeof graphSourceOf>[0]): { pairs: readonly GraphPresencePair[]; target: GraphSetTarget } | undefined;
   /** `Busy/InACall` for `{ availability: 'Busy', activity: 'InACall' }`. */
   pairKey(pair: GraphPresencePair): string;
   /** The pair of a pair key, or `undefined` for anything else (a Symphony category, say). */
@@ -53,7 +54,8 @@ export const graphPresenceUi: GraphPresenceUi = {
     const accepts = target === 'userPreferred' ? isUserPreferredGraphPair : isSettableGraphPair;
     return [...new Set(pairs.filter((p) => accepts(p)).map(graphPairKey))];
   },
-  sourceOf(source) {
+  sourceOf(client) {
+    const source = graphSourceOf(client);
     if (!source) return undefined;
     const target = source.setVia;
     return { pairs: target === 'userPreferred' ? USER_PREFERRED_PAIRS : SET_PRESENCE_PAIRS, target };

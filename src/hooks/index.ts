@@ -21,5 +21,5 @@ export type {
 } from './useMergedPresence';
 export { useGraphPresenceSession } from './useGraphPresenceSession';
 export { readFailureOf, type ReadFailure } from './readFailureOf';
-export { useGraphSource } from './useGraphSource';
+export { graphSourceOf, useGraphSource } from './useGraphSource';
 export type { UseGraphPresenceSessionOptions, UseGraphPresenceSessionResult } from './useGraphPresenceSession';

@@ -18,9 +18,11 @@ import type { SyncEvent } from './types';
  * than imported, so that the state every part reads imports none of the parts (no cycle).
  */
 export interface HubLink {
-  /** The hub's stream is open and brings every user. */
+  /** True unless the stream cannot be opened: user keys are then the hub's, not the poller's. */
   readonly live: boolean;
+  /** Opens the stream in the leading tab, closes it in the others. */
   lead(leader: boolean): void;
+  /** The shown users changed: send the hub the new subscription soon. */
   wantsChanged(): void;
   stop(): void;
 }
@@ -64,20 +66,6 @@ export interface EngineLinks {
   persistSoon(): void;
   /** The current session, noticing a changed token. */
   checkSession(): Promise<string | undefined>;
-}
-
-/**
- * What the parts need of the presence hub's feed (./HubFeed). An interface here, so that the
- * state every part imports does not import the feed, which imports the parts.
- */
-export interface HubLink {
-  /** True unless the stream cannot be opened: user keys are then the hub's, not the poller's. */
-  readonly live: boolean;
-  /** Opens the stream in the leading tab, closes it in the others. */
-  lead(leader: boolean): void;
-  /** The shown users changed: send the hub the new subscription soon. */
-  wantsChanged(): void;
-  stop(): void;
 }
 
 export class SyncState {

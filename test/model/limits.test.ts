@@ -19,7 +19,7 @@ const NOT_THE_RULE: Record<string, string> = {
   'server/createPresenceProxy.ts': 'how long a learned tenant is kept (12 hours)',
   'server/verifyUserJwt.ts': 'the largest clock skew accepted for a JWT',
   'server/createMemoryGuardStore.ts': 'housekeeping of the registration rate window',
-  'server/hub/createPresenceHub.ts': 'the hub cache lifetime, the subscription cap per stream, the tenant cache, the registration retry',
+  'server/hub/resolveHubOptions.ts': "the hub's own defaults (named constants): cache lifetime, subscription cap per stream, tenant cache, registration retry",
   'sync/TabCoordinator.ts': 'the leader heartbeat',
   'sync/options.ts': 'the longest back-off after faults',
   'sync/persistence.ts': 'how many entries survive a reload',

@@ -279,6 +279,21 @@ describe('createPresenceHub (one node, memory store)', () => {
     expect(expired.events.at(-1)).toEqual({ event: 'closing', data: { reason: 'unauthorized' } });
   });
 
+  it('bounds what one session may hold: streams per session (429) and users per stream (413)', async () => {
+    const hub = makeHub({ maxStreamsPerSession: 2, maxSubscriptionsPerStream: 3 });
+    const home = usersOf(HOME);
+    const token = sessionOf(home[0]!);
+    const page = await open(hub, token, home.slice(1, 3));
+    await open(hub, token);
+    const third = await open(hub, token);
+    expect(third.status).toBe(429);
+    expect((await changeSubscriptions(hub, token, { stream: page.id, add: home.slice(3, 5) })).status).toBe(413);
+    expect((await changeSubscriptions(hub, token, { stream: page.id, add: [home[3]], remove: [home[1]] })).status).toBe(204);
+    expect((await hub.handle(hubRequest(`/stream?ids=${home.slice(1, 5).join(',')}`, token))).status).toBe(413);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(new Set(page.presences().map((p) => p.userId))).toEqual(new Set([home[1], home[2], home[3]]));
+  });
+
   it('keeps ids above 2^53 whole', async () => {
     pod = createMockPod({
       churn: false,

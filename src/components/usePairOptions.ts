@@ -5,8 +5,11 @@ import type { GraphPresenceUi } from './graphPresenceUi';
 import type { PresenceBadgeLabels } from './labels';
 import { PresenceUiContext } from './PresenceUiContext';
 
-/** The picker's Graph mode: which pair keys it offers and how each looks. */
-export interface GraphPickerOptions {
+/**
+ * The picker's pair mode (Microsoft Graph's availability/activity pairs): which pair keys it offers
+ * and how each looks. The Graph code itself is injected through the UI context.
+ */
+export interface PairOptions {
   /** The provider's Graph support, when it has any. */
   readonly graphUi: GraphPresenceUi | undefined;
   /** Pair keys offered, or `undefined` outside Graph mode. */
@@ -19,13 +22,13 @@ export interface GraphPickerOptions {
  * Graph mode: pair keys instead of categories, only those the target call accepts. The Graph
  * code comes from the context, so that Symphony-only bundles do not carry it.
  */
-export function useGraphPickerOptions(
+export function usePairOptions(
   pairs: readonly GraphPresencePair[] | undefined,
   target: GraphSetTarget,
   labels: PresenceBadgeLabels,
   locale: string | undefined,
   overrides: Partial<GraphLabels> | undefined,
-): GraphPickerOptions {
+): PairOptions {
   const graphUi = useContext(PresenceUiContext).graph;
   if (pairs && !graphUi) {
     throw new Error('presence-widgets: graphPairs needs Graph support: graph={graphPresenceUi} on a provider');
