@@ -83,13 +83,13 @@ export {
 } from './client/PresenceApiError';
 export { createSymphonyClient } from './client/createSymphonyClient';
 export {
-  createHubSource,
   type HubConnection,
   type HubConnectionHandlers,
   type HubConnectionState,
   type HubSource,
   type HubSourceOptions,
-} from './client/createHubSource';
+} from './client/createHubStream';
+export { createHubSource } from './sync/createHubSource';
 export type {
   CallOptions,
   ListPresenceOptions,

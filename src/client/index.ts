@@ -6,10 +6,10 @@ export type * from './types';
 export * from './graph';
 export { sessionKeyOf } from './sessionKey';
 export {
-  createHubSource,
+  createHubStream,
   type HubConnection,
   type HubConnectionHandlers,
   type HubConnectionState,
   type HubSource,
   type HubSourceOptions,
-} from './createHubSource';
+} from './createHubStream';

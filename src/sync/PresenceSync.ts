@@ -8,7 +8,7 @@
 import { PresenceApiError, type SymphonyClient } from '../client';
 import { toUserId, type CategoryValue, type Presence, type UserId, type UserIdInput } from '../model';
 import { BatchReader } from './BatchReader';
-import { HubFeed } from './HubFeed';
+import { hubFeeds } from './hubFeeds';
 import { resolveSyncOptions, type ResolvedSyncOptions } from './options';
 import { OwnPresenceWriter } from './OwnPresenceWriter';
 import { createSessionStoragePersistence } from './persistence';
@@ -101,7 +101,11 @@ export class PresenceSync {
       sweeper: this.#sweeper,
     });
     this.#tabs = new TabSharing(state, this.#reads, this.#registrations, this.#listing);
-    if (config.source && !client.toKey) state.hub = new HubFeed(state, this.#reads, config.source);
+    if (config.source && !client.toKey) {
+      const feed = hubFeeds.get(config.source);
+      if (!feed) throw new TypeError('presence-widgets: `source` must be made by createHubSource');
+      state.hub = feed(state, this.#reads);
+    }
   }
 
   /** Starts polling what is retained, listening to visibility and to other tabs. Idempotent. */

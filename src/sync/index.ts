@@ -1,4 +1,5 @@
 export { PresenceSync } from './PresenceSync';
+export { createHubSource } from './createHubSource';
 export { parsePresenceKey } from './presenceKey';
 export type { PresenceKey } from './presenceKey';
 export type {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createHubSource, createSymphonyClient } from '../../src/client';
+import { createHubStream, createSymphonyClient } from '../../src/client';
 import { DEFAULT_SESSION_TOKEN, type MockPod } from '../../src/mock-pod';
 import type { UserId } from '../../src/model';
 import { createMemoryGuardStore, createPresenceHub, type PresenceHub } from '../../src/server';
-import { createMemoryCoordinatorHub, type PresenceSync } from '../../src/sync';
+import { PresenceSync, createHubSource, createMemoryCoordinatorHub } from '../../src/sync';
 import { MINUTE, POD_URL, SECOND, budgetViolations, podFetch, setupPod, startSync, usersOf } from './harness';
 
 const HUB_URL = 'https://app.test/api/presence-hub';
@@ -51,6 +51,13 @@ function setup(pod: MockPod) {
 }
 
 describe('PresenceSync with a presence hub source', () => {
+  it('takes only sources made by createHubSource (a bare stream has no feed for the engine)', () => {
+    const client = createSymphonyClient({ podUrl: POD_URL, getSessionToken: () => DEFAULT_SESSION_TOKEN });
+    const bare = createHubStream({ url: HUB_URL });
+    expect(() => new PresenceSync(client, { source: bare })).toThrow(/createHubSource/);
+    expect(() => new PresenceSync(client, { source: createHubSource({ url: HUB_URL }) }).destroy()).not.toThrow();
+  });
+
   it('holds one stream for all tabs, in the leader; pushes reach every tab, and no user is polled', async () => {
     const pod = setupPod();
     const { internal, external } = usersOf(pod);

@@ -5,7 +5,8 @@
  * `channel` (the tabs' lock name).
  */
 import { createRoot } from 'react-dom/client';
-import { createHubSource, createSymphonyClient } from '../../../src/client';
+import { createSymphonyClient } from '../../../src/client';
+import { createHubSource } from '../../../src/sync';
 import { PresenceBadge, PresenceProvider } from '../../../src/components';
 import { DEFAULT_SESSION_TOKEN } from '../../../src/mock-pod/constants';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHubSource, type HubConnection, type HubConnectionState } from '../../src/client';
-import { readServerSentEvents } from '../../src/client/createHubSource';
+import { createHubStream, type HubConnection, type HubConnectionState } from '../../src/client';
+import { readServerSentEvents } from '../../src/client/createHubStream';
 import { createMockPod, type MockPod } from '../../src/mock-pod';
 import type { Presence, UserId } from '../../src/model';
 import { createMemoryGuardStore, createMemoryHubStore, createPresenceHub, type PresenceHub } from '../../src/server';
@@ -22,7 +22,7 @@ function fetchThrough(hubs: () => PresenceHub | undefined, token: string): typeo
   }) as typeof fetch;
 }
 
-describe('createHubSource against a real hub', () => {
+describe('createHubStream against a real hub', () => {
   let pod: MockPod;
   let hubs: PresenceHub[];
   let connection: HubConnection | undefined;
@@ -66,7 +66,7 @@ describe('createHubSource against a real hub', () => {
     const [me, a, b, c] = colleagues();
     const token = pod.createSession({ userId: me! });
     const fetchSpy = vi.fn(fetchThrough(() => hub, token));
-    connection = createHubSource({ url: HUB_URL, fetch: fetchSpy }).connect(handlers);
+    connection = createHubStream({ url: HUB_URL, fetch: fetchSpy }).connect(handlers);
     connection.setUserIds([a!, b!]);
     await vi.advanceTimersByTimeAsync(200);
     expect(states).toEqual(['connecting', 'open']);
@@ -95,7 +95,7 @@ describe('createHubSource against a real hub', () => {
     const [me, a] = colleagues();
     const token = pod.createSession({ userId: me! });
     const up: { hub?: PresenceHub } = {};
-    connection = createHubSource({ url: HUB_URL, fetch: fetchThrough(() => up.hub, token) }).connect(handlers);
+    connection = createHubStream({ url: HUB_URL, fetch: fetchThrough(() => up.hub, token) }).connect(handlers);
     connection.setUserIds([a!]);
     await vi.advanceTimersByTimeAsync(5000);
     expect(states).toEqual(['connecting', 'unavailable']);
@@ -113,7 +113,7 @@ describe('createHubSource against a real hub', () => {
     let current: PresenceHub | undefined = nodeA;
     const ids = colleagues().slice(1, 6);
     const token = pod.createSession({ userId: colleagues()[0]! });
-    connection = createHubSource({ url: HUB_URL, fetch: fetchThrough(() => current, token) }).connect(handlers);
+    connection = createHubStream({ url: HUB_URL, fetch: fetchThrough(() => current, token) }).connect(handlers);
     connection.setUserIds(ids);
     await vi.advanceTimersByTimeAsync(500);
     expect(nodeA.stats().streams).toBe(1);
@@ -136,7 +136,7 @@ describe('createHubSource against a real hub', () => {
     });
     const hub = makeHub();
     const token = pod.createSession({ userId: '18014398509482001' });
-    connection = createHubSource({ url: HUB_URL, fetch: fetchThrough(() => hub, token) }).connect(handlers);
+    connection = createHubStream({ url: HUB_URL, fetch: fetchThrough(() => hub, token) }).connect(handlers);
     connection.setUserIds(['18014398509482123' as UserId, '18014398509499999' as UserId]);
     await vi.advanceTimersByTimeAsync(500);
     expect(latest('18014398509482123')).toBe('BUSY');

@@ -1,7 +1,7 @@
 import { makePresence, parseUserId, type Presence, type UserId } from '../model';
 import { PresenceApiError } from './PresenceApiError';
 
-/** Options of {@link createHubSource}. */
+/** Options of `createHubSource` (main entry), which opens its stream with {@link createHubStream}. */
 export interface HubSourceOptions {
   /** Where the presence hub is mounted (`createPresenceHub`'s `mountPath`), e.g. `/api/presence-hub`. */
   url: string;
@@ -127,16 +127,10 @@ export async function readServerSentEvents(
 }
 
 /**
- * A source of presence pushed by the app's presence hub (`createPresenceHub` in
- * `presence-widgets/server`): one event stream for the page instead of polling. Give it to
- * `PresenceProvider` (`source`); hooks and widgets work unchanged. The leader tab holds the one
- * stream for all tabs. When the stream cannot be opened the engine polls through its client (the
- * proxy) and keeps trying the hub.
- *
- * @example
- * <PresenceProvider client={client} source={createHubSource({ url: '/api/presence-hub' })}>
+ * The hub's event stream over fetch, for the engine's hub feed. The public `createHubSource`
+ * (src/sync) wraps it with the feed, so that apps that never use a hub do not bundle the feed.
  */
-export function createHubSource(options: HubSourceOptions): HubSource {
+export function createHubStream(options: HubSourceOptions): HubSource {
   if (typeof options?.url !== 'string' || options.url === '') throw new TypeError('createHubSource: url is required');
   const base = options.url.replace(/\/+$/, '');
   const fallbackAfter = Math.max(1, Math.floor(options.fallbackAfter ?? 2));
