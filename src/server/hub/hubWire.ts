@@ -57,15 +57,20 @@ export function sseFrame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-export function parseHubMessage(text: string): HubMessage | undefined {
+/** A message between nodes as a JSON object, or undefined for anything else. */
+function parseObject(text: string): Record<string, unknown> | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const m = raw as Record<string, unknown>;
+  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : undefined;
+}
+
+export function parseHubMessage(text: string): HubMessage | undefined {
+  const m = parseObject(text);
+  if (!m) return undefined;
   const u = wireUserId(m.u);
   if (typeof m.n !== 'string' || typeof m.w !== 'string' || !u || typeof m.a !== 'number') return undefined;
   const p = m.p as HubMessage['p'];
@@ -76,14 +81,8 @@ export function parseHubMessage(text: string): HubMessage | undefined {
 }
 
 export function parseControlMessage(text: string): HubControlMessage | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const m = raw as Record<string, unknown>;
+  const m = parseObject(text);
+  if (!m) return undefined;
   if (typeof m.stream !== 'string' || typeof m.sk !== 'string' || !Array.isArray(m.add) || !Array.isArray(m.remove)) return undefined;
   const add = m.add.map(wireUserId).filter((id): id is UserId => id !== undefined);
   const remove = m.remove.map(wireUserId).filter((id): id is UserId => id !== undefined);
