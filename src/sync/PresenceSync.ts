@@ -8,7 +8,7 @@
 import { PresenceApiError, type SymphonyClient } from '../client';
 import { toUserId, type CategoryValue, type Presence, type UserId, type UserIdInput } from '../model';
 import { BatchReader } from './BatchReader';
-import { hubFeeds } from './hubFeeds';
+import { HUB_FEED, type HubSourceWithFeed } from './hubFeeds';
 import { resolveSyncOptions, type ResolvedSyncOptions } from './options';
 import { OwnPresenceWriter } from './OwnPresenceWriter';
 import { createSessionStoragePersistence } from './persistence';
@@ -102,9 +102,10 @@ export class PresenceSync {
     });
     this.#tabs = new TabSharing(state, this.#reads, this.#registrations, this.#listing);
     if (config.source && !client.toKey) {
-      const feed = hubFeeds.get(config.source);
+      const source: HubSourceWithFeed = config.source;
+      const feed = source[HUB_FEED];
       if (!feed) throw new TypeError('presence-widgets: `source` must be made by createHubSource');
-      state.hub = feed(state, this.#reads);
+      state.hub = feed(state, this.#reads, source);
     }
   }
 

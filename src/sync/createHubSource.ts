@@ -1,6 +1,6 @@
 import { createHubStream, type HubSource, type HubSourceOptions } from '../client';
 import { HubFeed } from './HubFeed';
-import { hubFeeds } from './hubFeeds';
+import { HUB_FEED, type HubSourceWithFeed } from './hubFeeds';
 
 /**
  * A source of presence pushed by the app's presence hub (`createPresenceHub` in
@@ -13,7 +13,9 @@ import { hubFeeds } from './hubFeeds';
  * <PresenceProvider client={client} source={createHubSource({ url: '/api/presence-hub' })}>
  */
 export function createHubSource(options: HubSourceOptions): HubSource {
-  const source = createHubStream(options);
-  hubFeeds.set(source, (state, reads) => new HubFeed(state, reads, source));
+  const source: HubSourceWithFeed = {
+    ...createHubStream(options),
+    [HUB_FEED]: (state, reads, given) => new HubFeed(state, reads, given),
+  };
   return source;
 }

@@ -51,11 +51,17 @@ function setup(pod: MockPod) {
 }
 
 describe('PresenceSync with a presence hub source', () => {
-  it('takes only sources made by createHubSource (a bare stream has no feed for the engine)', () => {
+  it('takes sources made by createHubSource, copies of them too, and refuses a bare stream (no feed for the engine)', () => {
     const client = createSymphonyClient({ podUrl: POD_URL, getSessionToken: () => DEFAULT_SESSION_TOKEN });
     const bare = createHubStream({ url: HUB_URL });
     expect(() => new PresenceSync(client, { source: bare })).toThrow(/createHubSource/);
-    expect(() => new PresenceSync(client, { source: createHubSource({ url: HUB_URL }) }).destroy()).not.toThrow();
+    const made = createHubSource({ url: HUB_URL });
+    expect(() => new PresenceSync(client, { source: made }).destroy()).not.toThrow();
+    // An app that watches the connection wraps the source, as the Chromium hub page does.
+    const connect = vi.fn(made.connect);
+    const engine = new PresenceSync(client, { source: { ...made, connect } }).start();
+    engines.push(engine);
+    expect(connect).toHaveBeenCalledTimes(1);
   });
 
   it('holds one stream for all tabs, in the leader; pushes reach every tab, and no user is polled', async () => {
