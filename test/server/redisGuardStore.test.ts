@@ -1,71 +1,30 @@
 // @vitest-environment node
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockPod, DEFAULT_SESSION_TOKEN, type MockPod } from '../../src/mock-pod';
 import type { UserId } from '../../src/model';
 import { createPresenceProxy, createRedisGuardStore, sessionKeyOf, type PresenceGuardStore } from '../../src/server';
 import { EXTERNAL_READ_GAP_MS, INTEREST_TTL_MS } from '../../src/sync/options';
 import { browserRequest, jsonPost, podFetch, POD_URL, type UpstreamCall } from './proxyTestUtils';
+import { connectRedis, hasRedis, REDIS_SERVER, startRedis, type RedisClient, type RedisProcess } from '../support/redisHarness';
 
-const REDIS_SERVER = '/usr/bin/redis-server';
-const hasRedis = existsSync(REDIS_SERVER);
 if (!hasRedis) console.warn(`Skipping Redis guard tests: ${REDIS_SERVER} is not installed (apt-get install redis-server).`);
 
-/** A free port: bind to 0, read it, let go (redis-server cannot pick one itself). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function connect(port: number) {
-  // Retries while redis-server is still starting.
-  for (let attempt = 0; ; attempt++) {
-    const client = createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false } });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return client;
-    } catch (error) {
-      if (attempt > 100) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
-
-type Client = Awaited<ReturnType<typeof connect>>;
-
 describe.skipIf(!hasRedis)('createRedisGuardStore on a real redis-server', () => {
-  let server: ChildProcess;
+  let server: RedisProcess;
   // Two connections stand for two backend instances.
-  let clientA: Client;
-  let clientB: Client;
+  let clientA: RedisClient;
+  let clientB: RedisClient;
 
   beforeAll(async () => {
-    const port = await freePort();
-    server = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    clientA = await connect(port);
-    clientB = await connect(port);
+    server = await startRedis();
+    clientA = await connectRedis(server.port);
+    clientB = await connectRedis(server.port);
   }, 20_000);
 
   afterAll(async () => {
     await clientA?.quit().catch(() => undefined);
     await clientB?.quit().catch(() => undefined);
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
   });
 
   beforeEach(async () => {

@@ -11,11 +11,11 @@
  * Env: BENCH_HUB_VIEWERS (default 1000), BENCH_HUB_SCALE (default 10), BENCH_HUB_MINUTES (default 30).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createMockPod } from '../../../src/mock-pod';
 import { startMockPodServer } from '../../../src/mock-pod/node';
 import { startViewer, type SimulatedViewer } from '../../server/hub/hubNodeClient';
+import { freePort, REDIS_SERVER } from '../../support/redisHarness';
 import { RESULT_MARKER } from './resultMarker';
 
 const VIEWERS = Number(process.env.BENCH_HUB_VIEWERS ?? 1000);
@@ -30,7 +30,6 @@ const INTERVAL_REAL = MINUTE / SCALE;
 const GAP_REAL = (5 * MINUTE) / SCALE;
 const HOME = 189;
 const OTHER = 190;
-const REDIS_SERVER = '/usr/bin/redis-server';
 
 export interface HubBenchResult {
   viewers: number;
@@ -98,17 +97,6 @@ export interface HubBenchResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line: string) => process.stderr.write(`hub: ${line}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function quantiles(values: number[]): { median: number; p99: number; max: number; count: number } {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisHubStore, type PresenceHubStore } from '../../../src/server';
-import { connectRedis, hasRedis, startRedis, type RedisClient, type RedisProcess } from './redisHarness';
+import { connectRedis, hasRedis, startRedis, type RedisClient, type RedisProcess } from '../../support/redisHarness';
 
 describe.skipIf(!hasRedis)('createRedisHubStore on a real redis-server', () => {
   let redis: RedisProcess;

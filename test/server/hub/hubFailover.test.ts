@@ -11,7 +11,7 @@ import {
   type PresenceHub,
 } from '../../../src/server';
 import { startViewer, type SimulatedViewer } from './hubNodeClient';
-import { connectRedis, hasRedis, startRedis, type RedisClient, type RedisProcess } from './redisHarness';
+import { connectRedis, hasRedis, startRedis, type RedisClient, type RedisProcess } from '../../support/redisHarness';
 
 // The pod's clock runs SCALE times faster than real time, and so does the hub (timeScale):
 // a 60 s interval lasts 200 ms, Symphony's 5 minutes last 1 s. The run is about 30 simulated minutes.

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createClient } from 'redis';
 
-/** The same real redis-server the guard store's tests start (test/server/redisGuardStore.test.ts). */
+/** The same real redis-server the guard store's tests start (test/server/redisGuardStore.test.ts, test/server/hub, the hub benchmark). */
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const hasRedis = existsSync(REDIS_SERVER);
 
