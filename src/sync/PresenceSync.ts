@@ -8,7 +8,7 @@
 import { PresenceApiError, type SymphonyClient } from '../client';
 import { toUserId, type CategoryValue, type Presence, type UserId, type UserIdInput } from '../model';
 import { BatchReader } from './BatchReader';
-import { HUB_FEED, type HubSourceWithFeed } from './hubFeeds';
+import { HUB_FEED, type HubSourceWithFeed } from './hubFeedKey';
 import { resolveSyncOptions, type ResolvedSyncOptions } from './options';
 import { OwnPresenceWriter } from './OwnPresenceWriter';
 import { createSessionStoragePersistence } from './persistence';

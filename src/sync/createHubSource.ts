@@ -1,6 +1,6 @@
 import { createHubStream, type HubSource, type HubSourceOptions } from '../client';
 import { HubFeed } from './HubFeed';
-import { HUB_FEED, type HubSourceWithFeed } from './hubFeeds';
+import { HUB_FEED, type HubSourceWithFeed } from './hubFeedKey';
 
 /**
  * A source of presence pushed by the app's presence hub (`createPresenceHub` in
