@@ -127,7 +127,7 @@ export class ReadScheduler {
             : isLocalKey(entry.key)
               ? state.client.getUserPresence(id, { signal, local: true })
               : state.client.getUsersPresence
-                ? batch.read(id)
+                ? batch.read(id, signal)
                 : state.client.getUserPresence(id, { signal, session: external ? session : undefined }),
         );
         this.#acceptRead(entry, presence, markAtStart, now);
