@@ -38,6 +38,11 @@ export class OwnPresenceWriter {
     this.#state = state;
   }
 
+  /** Whether a set is out (or waiting to be retried). */
+  get writing(): boolean {
+    return this.#writing;
+  }
+
   /** A mark to take when a read of the own presence starts, for {@link isOutdatedRead}. */
   get mark(): number {
     return this.#seq;

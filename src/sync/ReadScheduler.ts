@@ -179,9 +179,10 @@ export class ReadScheduler {
     // A read that started before our own set (or while it is in flight) shows the old state.
     if (state.isOwnKey(entry.key) && this.#writer.isOutdatedRead(presence, markAtStart, startedAt)) {
       clearFault(entry);
-      // With nothing shown yet the key would be due again at once: one read per round trip for
-      // as long as the set is out. The set's answer brings the state; read again an interval on.
-      if (entry.presence === undefined) entry.retryAt = startedAt + state.options.internalIntervalMs;
+      // While the set is out, the next read waits an interval as after any answer (the set's own
+      // answer brings the state): with nothing shown yet the key would be due again at once, one
+      // read per round trip for as long as the set is out.
+      if (this.#writer.writing) entry.retryAt = startedAt + state.options.internalIntervalMs;
       return;
     }
     const hadError = entry.error !== undefined;
