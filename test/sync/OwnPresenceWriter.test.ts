@@ -139,6 +139,8 @@ describe('own presence writes', () => {
     await expect(second).resolves.toMatchObject({ category: 'AWAY' });
     expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(2);
     expect(pod.getUser(pod.defaultUserId)?.chosenCategory).toBe('AWAY');
+    // The own presence is the only entry: a set makes no other.
+    expect(sync.stats().entries).toBe(1);
   });
 
   it('gives up after three tries of a server fault, then rolls back and rejects', async () => {
@@ -355,5 +357,30 @@ describe('own presence writes', () => {
     await vi.advanceTimersByTimeAsync(2 * SECOND);
     expect(sync.getState('self').presence?.category).toBe('BUSY');
     expect(events.filter((e) => e.type === 'presence')).toEqual([]);
+  });
+
+  it('a set whose answer is lost after the pod applied it rolls back to what the pod showed meanwhile', async () => {
+    const pod = setupPod();
+    pod.setUserPresence(pod.defaultUserId, 'AVAILABLE');
+    const real = podClient(pod);
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // The pod applies the set a second after it is made; its answer is then lost (a broken proxy).
+    const client: SymphonyClient = {
+      ...real,
+      setOwnPresence: async (input, options) => {
+        await later(SECOND);
+        await real.setOwnPresence(input, options);
+        await later(70 * SECOND);
+        throw new TypeError('the answer was lost');
+      },
+    };
+    const sync = track(startSync(pod, {}, client));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(58 * SECOND);
+    const failed = sync.setOwnPresence({ category: 'BUSY' }).catch((e: unknown) => e);
+    // The reads at 60 s and 120 s show BUSY, stamped after the set: not outdated, kept under the choice.
+    await vi.advanceTimersByTimeAsync(75 * SECOND);
+    expect(await failed).toMatchObject({ kind: 'invalid-response' });
+    expect(sync.getState('self').presence?.category).toBe('BUSY');
   });
 });

@@ -85,6 +85,37 @@ describe('the own presence under two keys', () => {
     expect(sync.getState(own).presence?.userId).toBe(own);
   });
 
+  it('an own read answered late does not replace a later-asked answer under the own id', async () => {
+    const pod = setupPod();
+    const own = pod.defaultUserId;
+    pod.setUserPresence(own, 'AVAILABLE');
+    const real = podClient(pod);
+    let slow = false;
+    const client: SymphonyClient = {
+      ...real,
+      getOwnPresence: async (options) => {
+        const wait = slow;
+        slow = false;
+        const answer = await real.getOwnPresence(options);
+        if (wait) await new Promise((resolve) => setTimeout(resolve, 35 * SECOND));
+        return answer;
+      },
+    };
+    const sync = track(startSync(pod, { requestTimeoutMs: MINUTE }, client));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(30 * SECOND);
+    sync.retain(own); // read at 30 s, 90 s; 'self' at 60 s
+    await vi.advanceTimersByTimeAsync(20 * SECOND);
+    slow = true; // the read of 'self' at 60 s answers AVAILABLE, which arrives at 95 s
+    await vi.advanceTimersByTimeAsync(11 * SECOND);
+    pod.setUserPresence(own, 'BUSY');
+    await vi.advanceTimersByTimeAsync(30 * SECOND); // the own id, read at 90 s, shows BUSY under both keys
+    expect(sync.getState('self').presence?.category).toBe('BUSY');
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    expect(sync.getState('self').presence?.category).toBe('BUSY');
+    expect(sync.getState(own).presence?.category).toBe('BUSY');
+  });
+
   it('an older answer another tab shares for the own id does not replace a newer own presence', async () => {
     const pod = setupPod();
     const own = pod.defaultUserId;
