@@ -68,6 +68,9 @@ describe('tabs', () => {
  * (an older version, or another app on the channel): what the mutation run found unguarded.
  */
 describe('messages between tabs', () => {
+  /** A presence as another page may send it: only some fields, of any type. */
+  const fromPage = (fields: Record<string, unknown>) => fields as unknown as Presence;
+
   async function leaderAndPeer(pod: ReturnType<typeof setupPod>) {
     const hub = createMemoryCoordinatorHub();
     const leader = track(startSync(pod, { coordinator: hub.connect() }));
@@ -174,16 +177,16 @@ describe('messages between tabs', () => {
     }
     expect(sync.getState(id).presence).toBeUndefined();
     expect(sync.stats().entries).toBe(before);
-    peer.post({ t: 'presence', key: id, presence: { userId: id, category: 'BUSY', timestamp: 'x' } as unknown as Presence });
+    peer.post({ t: 'presence', key: id, presence: fromPage({ userId: id, category: 'BUSY', timestamp: 'x' }) });
     expect(sync.getState(id).presence).toMatchObject({ userId: id, category: 'BUSY', timestamp: undefined, observedAt: Date.now() });
     // A later-asked answer wins whatever its timestamp; an earlier-asked one is dropped.
-    peer.post({ t: 'presence', key: id, presence: { userId: id, category: 'AWAY', timestamp: 1 }, at: Date.now() + 1 });
+    peer.post({ t: 'presence', key: id, presence: fromPage({ userId: id, category: 'AWAY', timestamp: 1 }), at: Date.now() + 1 });
     expect(sync.getState(id).presence?.category).toBe('AWAY');
-    peer.post({ t: 'presence', key: id, presence: { userId: id, category: 'BUSY', timestamp: 9e12 }, at: Date.now() - 1 });
+    peer.post({ t: 'presence', key: id, presence: fromPage({ userId: id, category: 'BUSY', timestamp: 9e12 }), at: Date.now() - 1 });
     expect(sync.getState(id).presence?.category).toBe('AWAY');
     // No usable time: taken as asked now, so later than the one asked a moment ago.
     await vi.advanceTimersByTimeAsync(10);
-    peer.post({ t: 'presence', key: id, presence: { userId: id, category: 'OFFLINE' }, at: Number.NaN });
+    peer.post({ t: 'presence', key: id, presence: fromPage({ userId: id, category: 'OFFLINE' }), at: Number.NaN });
     expect(sync.getState(id).presence?.category).toBe('OFFLINE');
   });
 
