@@ -71,7 +71,8 @@ describe('the engine’s public API', () => {
     sync.retain(id);
     await vi.advanceTimersByTimeAsync(SECOND);
     expect(readsOf(pod, id)).toHaveLength(1);
-    const late = new PresenceSync(podClient(pod));
+    const joined = vi.fn(() => createMemoryCoordinatorHub().connect());
+    const late = new PresenceSync(podClient(pod), { coordinator: joined });
     late.destroy();
     late.destroy();
     expect(late.isDestroyed).toBe(true);
@@ -79,6 +80,8 @@ describe('the engine’s public API', () => {
     late.start();
     await vi.advanceTimersByTimeAsync(MINUTE - 2 * SECOND);
     expect(readsOf(pod, id)).toHaveLength(1);
+    // Nor does it join the other tabs.
+    expect(joined).not.toHaveBeenCalled();
   });
 
   it('a coordinator factory that finds no channel falls back to this tab alone; a Graph-style client never shares', async () => {
