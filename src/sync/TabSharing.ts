@@ -46,7 +46,10 @@ export class TabSharing {
         t: 'want',
         tab: state.coordinator.tabId,
         keys: this.#localWantedKeys(),
-        visible: state.visible || this.#localWantedKeys().some((k) => (state.entries.get(k as PresenceKey)?.waiters.size ?? 0) > 0),
+        visible:
+          state.visible ||
+          this.#listing.waiting ||
+          this.#localWantedKeys().some((k) => (state.entries.get(k as PresenceKey)?.waiters.size ?? 0) > 0),
       });
     }, 0);
   }
@@ -162,7 +165,7 @@ export class TabSharing {
   #localWantedKeys(): string[] {
     const keys: string[] = [];
     for (const e of this.#state.entries.values()) if (e.refs > 0 || e.waiters.size > 0) keys.push(e.key);
-    if (this.#listing.retained) keys.push(LISTING_WANT);
+    if (this.#listing.wanted) keys.push(LISTING_WANT);
     return keys;
   }
 
