@@ -128,6 +128,7 @@ describe("the proxy's own lookup before the first user read", () => {
     const answer = await readColleague(down.proxy);
     expect(answer.status).toBe(502);
     expect(await answer.json()).toEqual({ code: 502, message: 'The pod could not be reached' });
+    expect(down.onError).toHaveBeenCalledWith(new TypeError('fetch failed'), { route: 'getUser' });
 
     vi.useFakeTimers();
     const slow = rig([(init) => new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)))], {
@@ -136,6 +137,22 @@ describe("the proxy's own lookup before the first user read", () => {
     const pending = readColleague(slow.proxy);
     await vi.advanceTimersByTimeAsync(1001);
     expect((await pending).status).toBe(504);
+  });
+
+  it('takes any 2xx answer, up to 299, and a stand-in status under 200 for no answer', async () => {
+    const { proxy, paths } = rig([json(own(), 299)]);
+    expect((await readColleague(proxy)).status).toBe(200);
+    expect(paths).toEqual(['/v2/user/presence', `/v3/user/${COLLEAGUE}/presence`]);
+
+    // A fetch stand-in may answer what a Response cannot hold: not a success either way.
+    const early = () => ({ status: 199, headers: new Headers({ 'content-type': 'application/json' }), body: new Response(own()).body }) as Response;
+    const viaLookup = rig([early, json(own())]);
+    expect((await readColleague(viaLookup.proxy)).status).not.toBe(200);
+    expect(viaLookup.paths).toEqual(['/v2/user/presence']);
+    const viaOwnRead = rig([early, json(own())]);
+    await readOwn(viaOwnRead.proxy);
+    await readColleague(viaOwnRead.proxy);
+    expect(viaOwnRead.lookups()).toBe(2);
   });
 
   it("answers 502 when the pod's answer names no user", async () => {
