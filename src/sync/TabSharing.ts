@@ -1,7 +1,7 @@
 import { PresenceApiError } from '../client';
 import { isLaterAnswer, makePresence, parseUserId, type Presence } from '../model';
 import { acceptAnswer, clearFault, failEntry } from './answers';
-import type { SharedEntry, SyncMessage } from './messages';
+import { summarizeError, type SharedEntry, type SyncMessage } from './messages';
 import { LISTING_WANT, type PodListingPoller } from './PodListingPoller';
 import { isRegistrable, parsePresenceKey, type PresenceKey } from './presenceKey';
 import type { ReadScheduler } from './ReadScheduler';
@@ -90,7 +90,10 @@ export class TabSharing {
             const key = parsePresenceKey(raw);
             if (!key) continue;
             const entry = state.entry(key);
-            if (entry.presence) state.coordinator.post({ t: 'presence', key: entry.key, presence: entry.presence, at: entry.seenAt });
+            // The error, when the last read failed: the presence before it would clear the
+            // follower's copy of that error (it is not older by its own time).
+            if (entry.error) state.coordinator.post({ t: 'error', key: entry.key, error: summarizeError(entry.error) });
+            else if (entry.presence) state.coordinator.post({ t: 'presence', key: entry.key, presence: entry.presence, at: entry.seenAt });
             if (state.needsInterest(key)) this.#registrations.want(key);
           }
           const listing = this.#listing.current;

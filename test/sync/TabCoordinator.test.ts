@@ -401,6 +401,110 @@ describe('createBroadcastCoordinator', () => {
     expect(locks.held.size).toBe(0);
   });
 
+  it('a message of another page that is not an object (null) is passed on, not thrown on', async () => {
+    const a = open();
+    await vi.advanceTimersByTimeAsync(0);
+    const got = inbox(a);
+    const other = new FakeChannel('presence-widgets:sync');
+    other.postMessage(null);
+    other.postMessage(hello('other'));
+    await vi.advanceTimersByTimeAsync(0);
+    other.close();
+    expect(got).toEqual([null, hello('other')]);
+  });
+
+  it('a follower that never heard a beat takes over after more than missedBeats heartbeats, not at exactly that', async () => {
+    const a = open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(a.isLeader()).toBe(true);
+    const channelOfA = [...FakeChannel.open][0]!;
+    channelOfA.postMessage = () => undefined;
+    const b = open();
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(b.isLeader()).toBe(false);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(b.isLeader()).toBe(true);
+  });
+
+  it('a leader alone keeps its lock: it never asks for it again, however long nobody else speaks', async () => {
+    const requests: string[] = [];
+    const request = locks.request.bind(locks);
+    locks.request = (name, options, callback) => (requests.push(options.steal ? 'steal' : 'queue'), request(name, options, callback));
+    const a = open();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(a.isLeader()).toBe(true);
+    expect(requests).toEqual(['queue']);
+  });
+
+  it('a stalled leader asked twice in one task steps down once and leads again with the lock held', async () => {
+    const a = open();
+    const aChanges = leadership(a);
+    await vi.advanceTimersByTimeAsync(0);
+    vi.setSystemTime(Date.now() + 16_000);
+    expect(a.isLeader()).toBe(false);
+    expect(a.isLeader()).toBe(false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(aChanges).toEqual([true, false, true]);
+    expect(a.isLeader()).toBe(true);
+    // The lock is still ours: a tab opened now waits for it.
+    const b = open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.isLeader()).toBe(false);
+    expect(locks.queued('presence-widgets:leader')).toBe(1);
+  });
+
+  /** Lock requests answered by hand: the spec lets a grant race an abort or a close. */
+  function manualLocks() {
+    const requests: Array<{ steal: boolean; signal?: AbortSignal; grant: () => unknown; reject: (e: unknown) => void }> = [];
+    const manual = {
+      request(_name: string, options: { steal?: boolean; signal?: AbortSignal }, callback: (lock: unknown) => unknown) {
+        return new Promise((resolve, reject) => {
+          requests.push({
+            steal: Boolean(options.steal),
+            ...(options.signal ? { signal: options.signal } : {}),
+            grant: () => {
+              const result = callback({});
+              Promise.resolve(result).then(resolve, reject);
+              return result;
+            },
+            reject,
+          });
+        });
+      },
+    };
+    vi.stubGlobal('navigator', { locks: manual });
+    return requests;
+  }
+
+  it('a lock granted after the tab closed is let go at once, and the closed tab does not lead', async () => {
+    const requests = manualLocks();
+    const a = open();
+    const changes = leadership(a);
+    a.close();
+    expect(requests[0]!.grant()).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(a.isLeader()).toBe(false);
+    expect(changes).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a queued request granted just as a steal replaced it is let go at once', async () => {
+    const requests = manualLocks();
+    const a = open();
+    // Nobody beats: after missedBeats heartbeats the tab steals the lock (a second request).
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(requests.map((r) => r.steal)).toEqual([false, true]);
+    expect(requests[0]!.signal?.aborted).toBe(true);
+    requests[1]!.grant();
+    expect(a.isLeader()).toBe(true);
+    // The first request's grant raced its abort: it must not keep the lock held.
+    expect(requests[0]!.grant()).toBeUndefined();
+    requests[0]!.reject(new DOMException('aborted', 'AbortError'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(a.isLeader()).toBe(true);
+    expect(requests).toHaveLength(2);
+  });
+
   it('tabs of different names lead apart', async () => {
     const a = open({ name: 'app-a' });
     const b = open({ name: 'app-b' });
