@@ -1,12 +1,25 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PresenceApiError, type SymphonyClient } from '../../src/client';
-import type { MockPod } from '../../src/mock-pod';
+import { PresenceApiError, createSymphonyClient, type SymphonyClient } from '../../src/client';
+import { DEFAULT_SESSION_TOKEN, type MockPod } from '../../src/mock-pod';
 import { INTEREST_TTL_MS, type UserId } from '../../src/model';
 import { resolveSyncOptions } from '../../src/sync/options';
 import { INTEREST_MARGIN_MS, isInterestLive, isRenewalDue } from '../../src/sync/Registrations';
 import { createMemoryCoordinatorHub, type PresenceSync, type SyncEvent } from '../../src/sync';
-import { MINUTE, SECOND, T0, budgetViolations, podClient, readsOf, setupPod, startSync, usersOf } from './harness';
+import {
+  MINUTE,
+  POD_URL,
+  SECOND,
+  T0,
+  budgetViolations,
+  memoryPersistence,
+  podClient,
+  podFetch,
+  readsOf,
+  setupPod,
+  startSync,
+  usersOf,
+} from './harness';
 
 const engines: PresenceSync[] = [];
 const track = (s: PresenceSync) => (engines.push(s), s);
@@ -337,5 +350,53 @@ describe('registration faults, other tabs and timers', () => {
     expect([...second!.ids!].sort()).toEqual(ids);
     expect(follower.getState(theirs).presence?.userId).toBe(theirs);
     expect(budgetViolations(pod)).toEqual([]);
+  });
+
+  it.each([
+    ['shown here', false],
+    ['shown only in another tab', true],
+  ])('a new token registers the external users %s again at once, in one request, not at their next reads', async (_label, remoteOnly) => {
+    const pod = setupPod();
+    const { internal, external } = usersOf(pod);
+    const ids = external.slice(0, 3);
+    let token = DEFAULT_SESSION_TOKEN;
+    const client = () => createSymphonyClient({ podUrl: POD_URL, fetch: podFetch(pod), getSessionToken: () => token });
+    const hub = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { coordinator: hub.connect() }, client()));
+    // A colleague read every minute (0, 60, 120, 180 s) notices the new session first.
+    leader.retain(internal[0]!);
+    // The follower repeats its wish list every 30 s from 10 s on: off the beat of those reads.
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    const follower = track(startSync(pod, { coordinator: hub.connect() }, client()));
+    for (const id of ids) (remoteOnly ? follower : leader).retain(id);
+    await vi.advanceTimersByTimeAsync(2 * MINUTE + 20 * SECOND);
+    expect(registrations(pod)).toHaveLength(1);
+    token = pod.createSession({ userId: pod.defaultUserId });
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    const again = registrations(pod).slice(1);
+    expect(again).toHaveLength(1);
+    expect([...again[0]!.ids!].sort()).toEqual([...ids].sort());
+    expect(again[0]!.at).toBeLessThan(3 * MINUTE + SECOND);
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(pod.ledger.filter((e) => e.status === 403)).toEqual([]);
+    expect(budgetViolations(pod)).toEqual([]);
+  });
+
+  it('a tab that does not lead never registers, even when its own session differs from the leader’s', async () => {
+    const pod = setupPod();
+    const [id] = usersOf(pod).external as [UserId];
+    const hub = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    leader.retain(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(registrations(pod)).toHaveLength(1);
+    // Its own token, so its session is not the one the leader's registrations belong to.
+    const other = pod.createSession({ userId: pod.defaultUserId });
+    const follower = track(startSync(pod, { coordinator: hub.connect(), persistence: memoryPersistence() }, podClient(pod, other)));
+    follower.retain(id);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(follower.getState(id).presence?.userId).toBe(id);
+    expect(registrations(pod)).toHaveLength(1);
   });
 });
