@@ -399,4 +399,15 @@ describe('registration faults, other tabs and timers', () => {
     expect(follower.getState(id).presence?.userId).toBe(id);
     expect(registrations(pod)).toHaveLength(1);
   });
+
+  it('counts only the valid ids of registrations another tab reports', async () => {
+    const pod = setupPod();
+    const [a] = usersOf(pod).external as [UserId];
+    const hub = createMemoryCoordinatorHub();
+    const other = hub.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    const follower = track(startSync(pod, { coordinator: hub.connect() }));
+    other.post({ t: 'registered', ids: ['not an id', a, ''], at: Date.now(), session: 's:1' });
+    expect(follower.stats().registrations).toBe(1);
+  });
 });
