@@ -262,7 +262,7 @@ describe('registration faults, other tabs and timers', () => {
     const register = events.filter((e) => e.type === 'request' && e.kind === 'register');
     expect(register).toHaveLength(1);
     expect(register[0]).toMatchObject({ type: 'request', kind: 'register', at: T0 + 50, external: true });
-    expect([...(register[0] as { ids: UserId[] }).ids].sort()).toEqual([a, b].sort());
+    expect([...(register[0] as { ids: readonly UserId[] }).ids].sort()).toEqual([a, b].sort());
   });
 
   it('a destroyed engine sends no further chunk of a registration under way', async () => {
