@@ -148,6 +148,10 @@ describe('messages between tabs', () => {
     expect(leader.getState(id).lastReadAt).toBe(first + 2 * MINUTE);
     peer.post({ t: 'read', key: 'not a key', at: first + 3 * MINUTE });
     expect(leader.stats().entries).toBe(2);
+    // Nor does a wish list with keys that are not keys (another app on the channel).
+    peer.post({ t: 'want', tab: peer.tabId, keys: ['not a key', '-5', 'local:x'], visible: true });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(leader.stats().entries).toBe(2);
   });
 
   it('shared presences from another page are checked: bad keys, ids and categories are dropped, a missing time is now', async () => {
@@ -238,6 +242,29 @@ describe('messages between tabs', () => {
     const read = follower.read(id);
     await vi.advanceTimersByTimeAsync(SECOND);
     await expect(read).resolves.toMatchObject({ userId: id });
+  });
+
+  it('a tab that takes over reads at once for the other tabs what the old leader had not read yet', async () => {
+    const pod = setupPod();
+    const { external } = usersOf(pod);
+    const hub = createMemoryCoordinatorHub();
+    const first = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const next = track(startSync(pod, { coordinator: hub.connect() }));
+    const showing = track(startSync(pod, { coordinator: hub.connect() }));
+    next.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    // Only the third tab shows this user; the leader goes while registering it, before any read.
+    pod.faults.add({ route: 'register', latencyMs: 10 * SECOND, times: 1 });
+    const id = external[6]!;
+    showing.retain(id);
+    await vi.advanceTimersByTimeAsync(2 * SECOND);
+    expect(readsOf(pod, id)).toHaveLength(0);
+    first.destroy();
+    // The new leader knows the wish from before it led: no need to wait for the next repeat (30 s).
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    expect(showing.getState(id).presence?.userId).toBe(id);
+    expect(budgetViolations(pod)).toEqual([]);
   });
 
   it('a follower that becomes leader registers the external users shown before reading them', async () => {
