@@ -29,4 +29,13 @@ describe('RemoteWants (what other tabs show)', () => {
     wants.expire(1000 + 3 * WANT_REFRESH_MS + 1);
     expect(wants.size).toBe(0);
   });
+
+  it('a wish list repeated every 30 s is kept; one silent for 90 s is dropped', () => {
+    const wants = new RemoteWants();
+    wants.set('a', ['1'], true, 0);
+    wants.expire(90_000);
+    expect(wants.size).toBe(1);
+    wants.expire(90_001);
+    expect(wants.size).toBe(0);
+  });
 });

@@ -21,8 +21,15 @@ describe('withTimeout', () => {
     await vi.advanceTimersByTimeAsync(1);
     const error = await settled;
     expect(error).toBeInstanceOf(PresenceApiError);
-    expect(error).toMatchObject({ kind: 'network', status: 0 });
+    expect(error).toMatchObject({ kind: 'network', status: 0, endpoint: 'presence read', serverMessage: 'timed out' });
+    expect((error as PresenceApiError).message).toBe('presence read failed (network): timed out');
     expect(isTimeout(error)).toBe(true);
+  });
+
+  it('only its own timeout is a timeout: not another network error, nor anything that is not an error', () => {
+    expect(isTimeout(new PresenceApiError({ kind: 'network', status: 0, endpoint: 'presence read', serverMessage: 'timed out' }))).toBe(false);
+    expect(isTimeout(new Error('presence read timed out'))).toBe(false);
+    for (const thrown of [undefined, null, 'timed out', 0]) expect(isTimeout(thrown)).toBe(false);
   });
 
   it('passes answers and other failures through, and leaves no timer behind', async () => {
