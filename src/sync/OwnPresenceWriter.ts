@@ -122,6 +122,15 @@ export class OwnPresenceWriter {
           this.#showOwn(result, false);
           state.coordinator.post({ t: 'presence', key: 'self', presence: result, at: state.now() });
           this.#settle(job.seq, (w) => w.resolve(result));
+        } else {
+          // A newer choice waits (and stays shown): this one is what the pod holds now, so it is
+          // what a failure of the newer one rolls back to, not the state from before both.
+          for (const key of this.#ownKeys()) {
+            const entry = state.entries.get(key);
+            if (!entry) continue;
+            entry.presence = result;
+            entry.seenAt = state.now();
+          }
         }
       } catch (error) {
         if (!this.#pending) {

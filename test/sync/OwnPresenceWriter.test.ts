@@ -383,4 +383,23 @@ describe('own presence writes', () => {
     expect(await failed).toMatchObject({ kind: 'invalid-response' });
     expect(sync.getState('self').presence?.category).toBe('BUSY');
   });
+
+  it('when a newer choice fails after an earlier one went through, the screen shows the earlier one', async () => {
+    const pod = setupPod();
+    pod.setUserPresence(pod.defaultUserId, 'AVAILABLE');
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    pod.faults.add({ route: 'setOwn', latencyMs: 2 * SECOND, times: 1 }); // the first set goes through, slowly
+    pod.faults.add({ route: 'setOwn', status: 403, times: 1 }); // the newer one is refused
+    const a = sync.setOwnPresence({ category: 'BUSY' }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const b = sync.setOwnPresence({ category: 'AWAY' }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    expect(await b).toMatchObject({ kind: 'forbidden' });
+    await a;
+    expect(pod.getUser(pod.defaultUserId)?.chosenCategory).toBe('BUSY');
+    // What the pod holds, not the state from before both sets.
+    expect(sync.getState('self').presence?.category).toBe('BUSY');
+  });
 });
