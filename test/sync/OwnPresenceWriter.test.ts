@@ -402,4 +402,40 @@ describe('own presence writes', () => {
     // What the pod holds, not the state from before both sets.
     expect(sync.getState('self').presence?.category).toBe('BUSY');
   });
+
+  it('a change made elsewhere while sets are out is what a failed set rolls back to', async () => {
+    const pod = setupPod();
+    const own = pod.defaultUserId;
+    pod.setUserPresence(own, 'AVAILABLE');
+    const real = podClient(pod);
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    let calls = 0;
+    const client: SymphonyClient = {
+      ...real,
+      setOwnPresence: async (input, options) => {
+        if (++calls === 1) {
+          // Applied at once (58 s), answered 3 s later.
+          const answer = await real.setOwnPresence(input, options);
+          await later(3 * SECOND);
+          return answer;
+        }
+        await later(70 * SECOND);
+        throw new TypeError('the answer was lost');
+      },
+    };
+    const sync = track(startSync(pod, {}, client));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(58 * SECOND);
+    void sync.setOwnPresence({ category: 'BUSY' }).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(500);
+    const failed = sync.setOwnPresence({ category: 'AWAY' }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500);
+    // The user picks another status in their Symphony client, after BUSY reached the pod.
+    pod.setUserPresence(own, 'IN_A_MEETING');
+    // BUSY is confirmed at 61 s; the read at 120 s sees IN_A_MEETING, stamped after the sets were made.
+    await vi.advanceTimersByTimeAsync(75 * SECOND);
+    expect(await failed).toMatchObject({ kind: 'invalid-response' });
+    expect(pod.getUser(own)?.chosenCategory).toBe('IN_A_MEETING');
+    expect(sync.getState('self').presence?.category).toBe('IN_A_MEETING');
+  });
 });
