@@ -446,7 +446,7 @@ describe('registration faults, other tabs and timers', () => {
     expect(budgetViolations(pod)).toEqual([]);
   });
 
-  it('a tab that does not lead never registers, even when its own session differs from the leader’s', async () => {
+  it('a tab with its own session never registers while it follows, and registers under its session once it leads', async () => {
     const pod = setupPod();
     const [id] = usersOf(pod).external as [UserId];
     const hub = createMemoryCoordinatorHub();
@@ -462,6 +462,15 @@ describe('registration faults, other tabs and timers', () => {
     await vi.advanceTimersByTimeAsync(MINUTE);
     expect(follower.getState(id).presence?.userId).toBe(id);
     expect(registrations(pod)).toHaveLength(1);
+    // The leader renews at 55 minutes, then the follower takes over: those registrations belong
+    // to the old leader's session, not to its own (SYM-RI-8).
+    await vi.advanceTimersByTimeAsync(56 * MINUTE);
+    leader.destroy();
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(pod.ledger.filter((e) => e.status === 403)).toEqual([]);
+    expect(registrations(pod)).toHaveLength(3);
+    expect(follower.getState(id).error).toBeUndefined();
+    expect(budgetViolations(pod)).toEqual([]);
   });
 
   it('counts only the valid ids of registrations another tab reports', async () => {
