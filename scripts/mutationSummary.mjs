@@ -2,13 +2,20 @@
 // written by `npm run mutate`), for MUTATION.md: score per file and per layer, then every mutant
 // that survived or had no test, with its line and replacement.
 //   node scripts/mutationSummary.mjs model client guard
+// A slow layer measured in parts (MUTATE_NAME runs) gets one total over its parts with --total:
+//   node scripts/mutationSummary.mjs --total engine sync-a sync-b sync-c1 sync-c2 sync-d1 sync-d2
 import { readFileSync } from 'node:fs';
 
 const SCORED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 const DETECTED = new Set(['Killed', 'Timeout']);
 const pct = (k, n) => (n === 0 ? '–' : `${((100 * k) / n).toFixed(1)}%`);
 
-const layers = process.argv.slice(2);
+const args = process.argv.slice(2);
+const totalAt = args.indexOf('--total');
+const totalName = totalAt >= 0 ? args.splice(totalAt, 2)[1] : undefined;
+const layers = args;
+let allKilled = 0;
+let allScored = 0;
 const rows = [];
 const survivors = [];
 for (const layer of layers) {
@@ -28,6 +35,11 @@ for (const layer of layers) {
     }
   }
   rows.push(`| **${layer}** | **all** | **${layerScored}** | **${layerKilled}** | **${layerScored - layerKilled}** | **${pct(layerKilled, layerScored)}** |`);
+  allKilled += layerKilled;
+  allScored += layerScored;
+}
+if (totalName) {
+  rows.push(`| **${totalName}** | **all parts** | **${allScored}** | **${allKilled}** | **${allScored - allKilled}** | **${pct(allKilled, allScored)}** |`);
 }
 console.log('| layer | file | scored mutants | killed | survived | score |');
 console.log('| --- | --- | --- | --- | --- | --- |');

@@ -64,14 +64,11 @@ const BATCH_MS = 50;
 /** Most ids put in the stream's URL (about 6 KB). */
 const URL_IDS = 300;
 
-interface WirePresence {
-  userId?: unknown;
-  category?: unknown;
-  timestamp?: unknown;
-  observedAt?: unknown;
-}
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
-function toPresence(raw: WirePresence): Presence | undefined {
+/** One pushed presence, or `undefined` when malformed (one bad entry must not break the stream). */
+function toPresence(raw: unknown): Presence | undefined {
+  if (!isObject(raw)) return undefined;
   const userId = typeof raw.userId === 'string' ? parseUserId(raw.userId) : undefined;
   if (!userId || typeof raw.category !== 'string' || raw.category === '') return undefined;
   const timestamp = typeof raw.timestamp === 'number' && Number.isSafeInteger(raw.timestamp) ? raw.timestamp : undefined;
@@ -197,11 +194,12 @@ export function createHubStream(options: HubSourceOptions): HubSource {
           // Users wanted while the stream opened go out now.
           flushSoon();
         } else if (event === 'presence' && Array.isArray(parsed)) {
-          const list = parsed.map((p) => toPresence(p as WirePresence)).filter((p): p is Presence => p !== undefined);
+          const list = parsed.map(toPresence).filter((p): p is Presence => p !== undefined);
           if (list.length > 0) handlers.presence(list);
         } else if (event === 'presence-error' && Array.isArray(parsed)) {
           const list = [];
-          for (const raw of parsed as Array<{ userId?: unknown; status?: unknown; message?: unknown }>) {
+          for (const raw of parsed as unknown[]) {
+            if (!isObject(raw)) continue;
             const userId = typeof raw.userId === 'string' ? parseUserId(raw.userId) : undefined;
             const status = typeof raw.status === 'number' ? raw.status : 0;
             if (!userId) continue;

@@ -21,12 +21,16 @@ export class BatchReader {
     return this.#timer !== undefined;
   }
 
-  /** Queues a read of `id`; it settles with the batch it goes out in. */
-  read(id: UserId): Promise<Presence> {
+  /**
+   * Queues a read of `id`; it settles with the batch it goes out in, or fails when `signal`
+   * aborts (the request timeout: a batch that never answers must not hold its users forever).
+   */
+  read(id: UserId, signal: AbortSignal): Promise<Presence> {
     return new Promise<Presence>((resolve, reject) => {
       const list = this.#queue.get(id) ?? [];
       list.push({ resolve, reject });
       this.#queue.set(id, list);
+      signal.addEventListener('abort', () => reject(signal.reason));
       if (this.#timer) return;
       this.#timer = setTimeout(() => {
         this.#timer = undefined;

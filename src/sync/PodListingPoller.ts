@@ -43,11 +43,6 @@ export class PodListingPoller {
     return this.#timer !== undefined;
   }
 
-  /** Whether this tab shows the listing. */
-  get retained(): boolean {
-    return this.#refs > 0;
-  }
-
   /** The last listing (undefined before the first). */
   get current(): PodListing | undefined {
     return this.#listing;
@@ -72,17 +67,34 @@ export class PodListingPoller {
     return { listing: this.#listing, error: this.#error };
   }
 
-  /** The listing for a query function: the known one at once, or the first one to arrive. */
-  read(signal?: AbortSignal): Promise<PodListing> {
+  /** Whether this tab shows the listing or waits for it: other tabs' leader must read it. */
+  get wanted(): boolean {
+    return this.#refs > 0 || this.waiting;
+  }
+
+  /** Whether someone awaits the listing: reason to read it even from a hidden page. */
+  get waiting(): boolean {
+    return this.#waiters.size > 0;
+  }
+
+  /**
+   * The listing for a query function: the known one at once, or the first one to arrive. A
+   * waiter is reason enough to read it (a prefetch, a hidden page), as for a user's read.
+   */
+  read(signal: AbortSignal | undefined, onWantsChange: () => void): Promise<PodListing> {
     if (this.#error) return Promise.reject(this.#error);
     if (this.#listing) return Promise.resolve(this.#listing);
     return new Promise<PodListing>((resolve, reject) => {
       const waiter = { resolve, reject };
       this.#waiters.add(waiter);
+      if (this.#waiters.size === 1 && this.#refs === 0) onWantsChange();
       signal?.addEventListener('abort', () => {
-        this.#waiters.delete(waiter);
+        if (!this.#waiters.delete(waiter)) return;
         reject(new PresenceApiError({ kind: 'aborted', status: 0, endpoint: LISTING_ENDPOINT }));
+        if (this.#waiters.size === 0 && this.#refs === 0) onWantsChange();
+        this.schedule();
       });
+      this.schedule();
     });
   }
 

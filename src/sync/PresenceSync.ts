@@ -270,7 +270,7 @@ export class PresenceSync {
 
   /** The listing for a query function: the known one at once, or the first one to arrive. */
   readPodListing(signal?: AbortSignal): Promise<PodListing> {
-    return this.#listing.read(signal);
+    return this.#listing.read(signal, () => this.#tabs.announceWants());
   }
 
   /** True or false once the requesting user's tenant is known; `undefined` before. */

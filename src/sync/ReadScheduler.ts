@@ -127,7 +127,7 @@ export class ReadScheduler {
             : isLocalKey(entry.key)
               ? state.client.getUserPresence(id, { signal, local: true })
               : state.client.getUsersPresence
-                ? batch.read(id)
+                ? batch.read(id, signal)
                 : state.client.getUserPresence(id, { signal, session: external ? session : undefined }),
         );
         this.#acceptRead(entry, presence, markAtStart, now);
@@ -179,6 +179,9 @@ export class ReadScheduler {
     // A read that started before our own set (or while it is in flight) shows the old state.
     if (state.isOwnKey(entry.key) && this.#writer.isOutdatedRead(presence, markAtStart, startedAt)) {
       clearFault(entry);
+      // With nothing shown yet the key would be due again at once: one read per round trip for
+      // as long as the set is out. The set's answer brings the state; read again an interval on.
+      if (entry.presence === undefined) entry.retryAt = startedAt + state.options.internalIntervalMs;
       return;
     }
     const hadError = entry.error !== undefined;

@@ -57,10 +57,13 @@ export class Sweeper {
     const remote = state.remoteWants.visibleKeys();
     for (const [key, e] of state.entries) {
       const idle = e.refs === 0 && e.waiters.size === 0 && !e.inflight && !remote.has(key);
-      if (idle && now >= e.lastUsedAt + state.options.retainUnusedMs && key !== 'self') {
-        if (e.timer) clearTimeout(e.timer);
-        state.entries.delete(key);
-      }
+      if (!idle || key === 'self') continue;
+      // Nobody waits for it (the tab that showed it may have just been forgotten): no read is due.
+      if (e.timer) clearTimeout(e.timer);
+      e.timer = undefined;
+      // Forgetting a user forgets when it may be read again: keep it until then (an external
+      // gap runs from the end of a slow read, which can come after the user lapsed).
+      if (now >= e.lastUsedAt + state.options.retainUnusedMs && now >= state.nextDue(e)) state.entries.delete(key);
     }
     this.#registrations.prune(now);
   }

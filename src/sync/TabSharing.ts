@@ -1,7 +1,7 @@
 import { PresenceApiError } from '../client';
 import { isLaterAnswer, makePresence, parseUserId, type Presence } from '../model';
 import { acceptAnswer, clearFault, failEntry } from './answers';
-import type { SharedEntry, SyncMessage } from './messages';
+import { summarizeError, type SharedEntry, type SyncMessage } from './messages';
 import { LISTING_WANT, type PodListingPoller } from './PodListingPoller';
 import { isRegistrable, parsePresenceKey, type PresenceKey } from './presenceKey';
 import type { ReadScheduler } from './ReadScheduler';
@@ -46,7 +46,10 @@ export class TabSharing {
         t: 'want',
         tab: state.coordinator.tabId,
         keys: this.#localWantedKeys(),
-        visible: state.visible || this.#localWantedKeys().some((k) => (state.entries.get(k as PresenceKey)?.waiters.size ?? 0) > 0),
+        visible:
+          state.visible ||
+          this.#listing.waiting ||
+          this.#localWantedKeys().some((k) => (state.entries.get(k as PresenceKey)?.waiters.size ?? 0) > 0),
       });
     }, 0);
   }
@@ -90,7 +93,10 @@ export class TabSharing {
             const key = parsePresenceKey(raw);
             if (!key) continue;
             const entry = state.entry(key);
-            if (entry.presence) state.coordinator.post({ t: 'presence', key: entry.key, presence: entry.presence, at: entry.seenAt });
+            // The error, when the last read failed: the presence before it would clear the
+            // follower's copy of that error (it is not older by its own time).
+            if (entry.error) state.coordinator.post({ t: 'error', key: entry.key, error: summarizeError(entry.error) });
+            else if (entry.presence) state.coordinator.post({ t: 'presence', key: entry.key, presence: entry.presence, at: entry.seenAt });
             if (state.needsInterest(key)) this.#registrations.want(key);
           }
           const listing = this.#listing.current;
@@ -159,7 +165,7 @@ export class TabSharing {
   #localWantedKeys(): string[] {
     const keys: string[] = [];
     for (const e of this.#state.entries.values()) if (e.refs > 0 || e.waiters.size > 0) keys.push(e.key);
-    if (this.#listing.retained) keys.push(LISTING_WANT);
+    if (this.#listing.wanted) keys.push(LISTING_WANT);
     return keys;
   }
 

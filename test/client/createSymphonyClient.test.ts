@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSymphonyClient } from '../../src/client';
+import { createSymphonyClient, PresenceApiError, type SymphonyClient } from '../../src/client';
 import { createFakeFetch, json, jsonText, type RecordedCall } from './fakeFetch';
 
 const POD = 'https://acme.symphony.com/pod';
@@ -278,6 +278,9 @@ describe('createSymphonyClient: edges a mutation run found untested', () => {
   ])('an error body that is %s keeps only well-typed fields', async (_label, body, expected) => {
     const { client } = withFetch(() => jsonText(body, 500));
     const error = await rejection(client.getOwnPresence());
+    // Typed, not a TypeError from reading the body.
+    expect(error).toBeInstanceOf(PresenceApiError);
+    expect(error).toMatchObject({ kind: 'server', status: 500 });
     expect({ code: error.code, serverMessage: error.serverMessage }).toEqual({ code: undefined, serverMessage: undefined, ...expected });
   });
 
@@ -315,6 +318,48 @@ describe('createSymphonyClient: edges a mutation run found untested', () => {
     expect(kept).toMatchObject({ method: 'POST', keepalive: true, redirect: 'error' });
     expect(kept!.signal).toBeUndefined();
     expect(plain!.keepalive).toBeUndefined();
+  });
+
+  it.each([
+    ['a body that is not JSON', (c: SymphonyClient) => c.getOwnPresence(), () => jsonText('{"category":'), 'invalid-response', 200, 'response body is not valid JSON'],
+    ['an answer about another user', (c: SymphonyClient) => c.getUserPresence('13'), () => own(), 'invalid-response', 200, 'response is about a different user'],
+    ['a fetch that resolves to no Response', (c: SymphonyClient) => c.getOwnPresence(), () => ({}) as Response, 'invalid-response', 0, 'fetch resolved to something that is not a Response'],
+    ['limit 0', (c: SymphonyClient) => c.listPresence({ limit: 0 }), own, 'bad-request', 0, 'limit must be an integer from 1 to 5000'],
+    ['a soft that is no boolean', (c: SymphonyClient) => c.setOwnPresence({ category: 'BUSY', soft: 1 as never }), own, 'bad-request', 0, 'soft must be a boolean'],
+    ['a local that is no boolean', (c: SymphonyClient) => c.getUserPresence('12', { local: 1 as never }), own, 'bad-request', 0, 'local must be a boolean'],
+    ['an empty category', (c: SymphonyClient) => c.setOwnPresence({ category: '' }), own, 'bad-request', 0, 'category must be a non-empty string'],
+    ['userIds that are a string', (c: SymphonyClient) => c.registerInterest('12' as never), own, 'bad-request', 0, 'userIds must be an array'],
+    ['userIds that are a Set', (c: SymphonyClient) => c.registerInterest(new Set(['12']) as never), own, 'bad-request', 0, 'userIds must be an array'],
+    ['maxPages 0', (c: SymphonyClient) => c.listAllPresence({ maxPages: 0 }), own, 'bad-request', 0, 'maxPages must be a positive integer'],
+  ] as const)('%s is a typed error whose cause says why', async (_label, run, respond, kind, status, why) => {
+    const { client, fake } = withFetch(respond as () => Response);
+    const error = await rejection(run(client));
+    expect(error).toBeInstanceOf(PresenceApiError);
+    expect(error).toMatchObject({ kind, status });
+    // Argument errors are RangeErrors; nothing was sent for them.
+    expect(error.cause).toEqual(kind === 'bad-request' ? new RangeError(why) : new Error(why));
+    if (kind === 'bad-request') expect(fake.calls).toHaveLength(0);
+  });
+
+  it.each([5, undefined, '/pod?x=1'])('refuses podUrl %j with a TypeError that says what it must be', (podUrl) => {
+    expect(() => createSymphonyClient({ podUrl: podUrl as never })).toThrow(new TypeError('podUrl must be a URL or path without query or fragment'));
+  });
+
+  it('without any fetch, a call is a network error saying so', async () => {
+    vi.stubGlobal('fetch', undefined);
+    try {
+      const error = await rejection(createSymphonyClient({ podUrl: '/pod' }).getOwnPresence());
+      expect(error).toMatchObject({ kind: 'network', status: 0 });
+      expect(error.cause).toEqual(new TypeError('no fetch implementation available'));
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('a stand-in answering a status under 200 is no success', async () => {
+    const body = JSON.stringify({ category: 'AVAILABLE', userId: 12, timestamp: 1 });
+    const early = { status: 199, text: () => Promise.resolve(body), headers: new Headers() } as unknown as Response;
+    expect(await rejection(withFetch(() => early).client.getOwnPresence())).toMatchObject({ kind: 'bad-request', status: 199 });
   });
 
   it('setOwnPresence refuses a missing input or category before sending', async () => {

@@ -167,6 +167,13 @@ describe('exchange', () => {
     expect(result.response.status).toBe(200);
   });
 
+  it('retries a 401 that has no body at all (nothing to cancel)', async () => {
+    const send = vi.fn().mockResolvedValueOnce(new Response(null, { status: 401 })).mockResolvedValueOnce(ok('{}'));
+    const result = await exchange(ENDPOINT, tokensOf(() => Promise.resolve('old')), send, undefined);
+    expect(send.mock.calls).toEqual([['old'], ['renewed']]);
+    expect(result.response.status).toBe(200);
+  });
+
   it('a second 401 is returned as it is, not retried again', async () => {
     const send = vi.fn(() => Promise.resolve(new Response('', { status: 401 })));
     const result = await exchange(ENDPOINT, tokensOf(() => Promise.resolve('a')), send, undefined);

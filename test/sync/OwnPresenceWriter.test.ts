@@ -1,8 +1,9 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PresenceApiError } from '../../src/client';
-import type { PresenceSync } from '../../src/sync';
-import { SECOND, setupPod, startSync } from './harness';
+import { PresenceApiError, type SymphonyClient } from '../../src/client';
+import type { CategoryValue, Presence } from '../../src/model';
+import { createMemoryCoordinatorHub, type PresenceSync, type SyncEvent } from '../../src/sync';
+import { MINUTE, SECOND, T0, podClient, setupPod, startSync } from './harness';
 
 const engines: PresenceSync[] = [];
 const track = (s: PresenceSync) => (engines.push(s), s);
@@ -68,5 +69,291 @@ describe('own presence writes', () => {
     await sync.setOwnPresence({ category: 'IN_A_MEETING' });
     await vi.advanceTimersByTimeAsync(10 * SECOND);
     expect(sync.getState('self').presence?.category).toBe('IN_A_MEETING');
+  });
+
+  it('refuses a missing or empty category with a typed error: nothing sent, nothing shown', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const before = sync.getState('self').presence;
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    const refused = { kind: 'bad-request', status: 0, endpoint: 'POST /v2/user/presence' };
+    await expect(sync.setOwnPresence({ category: '' })).rejects.toMatchObject(refused);
+    await expect(sync.setOwnPresence({ category: 7 as unknown as CategoryValue })).rejects.toMatchObject(refused);
+    // A JavaScript caller may pass nothing at all: still a rejected promise, never a throw.
+    let missing: Promise<Presence> | undefined;
+    expect(() => (missing = sync.setOwnPresence(null as never))).not.toThrow();
+    await expect(missing).rejects.toMatchObject(refused);
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    expect(pod.ledger.filter((e) => e.route === 'setOwn')).toEqual([]);
+    expect(events.filter((e) => e.type !== 'request' || e.kind === 'set')).toEqual([]);
+    expect(sync.getState('self').presence).toBe(before);
+  });
+
+  it('shows the choice at once (an event, before any answer) and announces each try as a request', async () => {
+    const pod = setupPod({ latencyMs: SECOND });
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    const done = sync.setOwnPresence({ category: 'BUSY' });
+    expect(events).toEqual([
+      { type: 'presence', key: 'self', presence: expect.objectContaining({ category: 'BUSY', userId: pod.defaultUserId }) },
+      { type: 'request', kind: 'set', at: T0 + 5 * SECOND, key: 'self' },
+    ]);
+    await vi.advanceTimersByTimeAsync(2 * SECOND);
+    await expect(done).resolves.toMatchObject({ category: 'BUSY' });
+  });
+
+  it('every promise of coalesced sets resolves with the last choice, and the screen never goes back to an earlier one', async () => {
+    const pod = setupPod({ latencyMs: 200 });
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const a = sync.setOwnPresence({ category: 'BUSY' });
+    const b = sync.setOwnPresence({ category: 'ON_THE_PHONE' });
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    const c = sync.setOwnPresence({ category: 'BE_RIGHT_BACK' });
+    await vi.advanceTimersByTimeAsync(2 * SECOND);
+    const results = await Promise.all([a, b, c]);
+    expect(results.map((p) => p.category)).toEqual(['BE_RIGHT_BACK', 'BE_RIGHT_BACK', 'BE_RIGHT_BACK']);
+    const shown = events.flatMap((e) => (e.type === 'presence' ? [e.presence.category] : []));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.filter((category) => category !== 'BE_RIGHT_BACK')).toEqual([]);
+  });
+
+  it('a set made after the previous one finished is sent too', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const first = sync.setOwnPresence({ category: 'BUSY' });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    await expect(first).resolves.toMatchObject({ category: 'BUSY' });
+    const second = sync.setOwnPresence({ category: 'AWAY' });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    await expect(second).resolves.toMatchObject({ category: 'AWAY' });
+    expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(2);
+    expect(pod.getUser(pod.defaultUserId)?.chosenCategory).toBe('AWAY');
+  });
+
+  it('gives up after three tries of a server fault, then rolls back and rejects', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const before = sync.getState('self').presence!.category;
+    pod.faults.add({ route: 'setOwn', status: 503 });
+    const done = sync.setOwnPresence({ category: before === 'BUSY' ? 'AWAY' : 'BUSY' });
+    const outcome = done.catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(await outcome).toMatchObject({ kind: 'server', status: 503 });
+    expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(3);
+    expect(sync.getState('self').presence?.category).toBe(before);
+  });
+
+  it('a failure that is not the pod\'s answer rejects as an invalid response of the set', async () => {
+    const pod = setupPod();
+    const broken: SymphonyClient = { ...podClient(pod), setOwnPresence: () => Promise.reject(new TypeError('boom')) };
+    const sync = track(startSync(pod, {}, broken));
+    await expect(sync.setOwnPresence({ category: 'BUSY' })).rejects.toMatchObject({
+      kind: 'invalid-response',
+      endpoint: 'POST /v2/user/presence',
+    });
+  });
+
+  it('tries no more once the engine is destroyed while a try is out', async () => {
+    const pod = setupPod();
+    pod.faults.add({ route: 'setOwn', status: 503, latencyMs: 2 * SECOND });
+    const sync = startSync(pod);
+    const done = sync.setOwnPresence({ category: 'BUSY' }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    sync.destroy();
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(await done).toMatchObject({ kind: 'server' });
+    expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(1);
+  });
+
+  it('a choice made while a set is out is not sent once the engine is destroyed', async () => {
+    const pod = setupPod({ latencyMs: 2 * SECOND });
+    const sync = startSync(pod);
+    void sync.setOwnPresence({ category: 'BUSY' });
+    void sync.setOwnPresence({ category: 'AWAY' });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    sync.destroy();
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(1);
+  });
+
+  it('a try that waited out a 429 gives way to a newer choice, which does not count as an answer meanwhile', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    pod.faults.add({ route: 'setOwn', status: 429, retryAfter: '5', times: 1 });
+    pod.faults.add({ route: 'setOwn', latencyMs: 3 * SECOND, times: 1 });
+    const a = sync.setOwnPresence({ category: 'BUSY' });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const b = sync.setOwnPresence({ category: 'OUT_OF_OFFICE' });
+    await vi.advanceTimersByTimeAsync(5 * SECOND); // the newer choice is out, the older one dropped
+    expect(sync.selfUserId).toBe(pod.defaultUserId);
+    expect(sync.getState('self').presence?.category).toBe('OUT_OF_OFFICE');
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    expect((await a).category).toBe('OUT_OF_OFFICE');
+    expect((await b).category).toBe('OUT_OF_OFFICE');
+    // The 429, then the newer choice: the dropped one is never sent again.
+    expect(pod.ledger.filter((e) => e.route === 'setOwn').map((e) => e.status)).toEqual([429, 200]);
+  });
+
+  it('a failed set with a newer choice waiting does not roll back: the newer one is sent and settles both', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const before = sync.getState('self').presence!.category;
+    pod.faults.add({ route: 'setOwn', status: 403, latencyMs: 2 * SECOND, times: 1 });
+    const a = sync.setOwnPresence({ category: 'BUSY' });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const b = sync.setOwnPresence({ category: 'OUT_OF_OFFICE' });
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    expect((await a).category).toBe('OUT_OF_OFFICE');
+    expect((await b).category).toBe('OUT_OF_OFFICE');
+    expect(events.filter((e) => e.type === 'presence' && e.presence.category === before)).toEqual([]);
+    expect(pod.getUser(pod.defaultUserId)?.chosenCategory).toBe('OUT_OF_OFFICE');
+  });
+
+  it('once confirmed, the choice is no longer held over the pod: a change made elsewhere shows on the next read', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    await sync.setOwnPresence({ category: 'BUSY' });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    // The user picks another status in their Symphony client.
+    pod.setUserPresence(pod.defaultUserId, 'IN_A_MEETING');
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(sync.getState('self').presence?.category).toBe('IN_A_MEETING');
+  });
+
+  it('the choice shows under the own id too, and rolls back there as well', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod));
+    const own = pod.defaultUserId;
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    sync.retain(own);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const before = sync.getState(own).presence!.category;
+    const next = before === 'BUSY' ? 'AWAY' : 'BUSY';
+    pod.faults.add({ route: 'setOwn', status: 403, latencyMs: SECOND, times: 1 });
+    const failed = sync.setOwnPresence({ category: next }).catch((e: unknown) => e);
+    expect(sync.getState(own).presence?.category).toBe(next);
+    await vi.advanceTimersByTimeAsync(2 * SECOND);
+    expect(await failed).toBeInstanceOf(PresenceApiError);
+    expect(sync.getState(own).presence?.category).toBe(before);
+    expect(sync.getState('self').presence?.category).toBe(before);
+    await sync.setOwnPresence({ category: next });
+    expect(sync.getState(own).presence?.category).toBe(next);
+  });
+
+  it('before the own user is known, a set shows nothing (no presence without an id) until it is confirmed', async () => {
+    const pod = setupPod({ latencyMs: SECOND });
+    const sync = track(startSync(pod));
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    const done = sync.setOwnPresence({ category: 'BUSY' });
+    expect(sync.getState('self').presence).toBeUndefined();
+    expect(events.filter((e) => e.type === 'presence')).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2 * SECOND);
+    await expect(done).resolves.toMatchObject({ category: 'BUSY', userId: pod.defaultUserId });
+    expect(sync.getState('self').presence).toMatchObject({ category: 'BUSY', userId: pod.defaultUserId });
+    expect(sync.selfUserId).toBe(pod.defaultUserId);
+  });
+
+  it('another tab shows the confirmed choice without reading it again', async () => {
+    const pod = setupPod();
+    const hub = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const follower = track(startSync(pod, { coordinator: hub.connect() }));
+    follower.retain('self');
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    const before = follower.getState('self').presence!.category;
+    const next = before === 'BUSY' ? 'AWAY' : 'BUSY';
+    const reads = pod.ledger.filter((e) => e.route === 'getOwn').length;
+    await leader.setOwnPresence({ category: next });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(follower.getState('self').presence?.category).toBe(next);
+    expect(pod.ledger.filter((e) => e.route === 'getOwn')).toHaveLength(reads);
+  });
+
+  it('an own presence answered without a timestamp (a proxy may drop it) is still shown', async () => {
+    const pod = setupPod();
+    const real = podClient(pod);
+    const client: SymphonyClient = {
+      ...real,
+      getOwnPresence: async (options) => ({ ...(await real.getOwnPresence(options)), timestamp: undefined }),
+    };
+    const sync = track(startSync(pod, {}, client));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(sync.getState('self').presence?.userId).toBe(pod.defaultUserId);
+    expect(sync.selfUserId).toBe(pod.defaultUserId);
+  });
+
+  /** A client whose own-presence answers, once read off the pod, take `delayMs` more to arrive. */
+  function lateOwnAnswers(pod: ReturnType<typeof setupPod>, delayMs: number): SymphonyClient {
+    const real = podClient(pod);
+    return {
+      ...real,
+      getOwnPresence: async (options) => {
+        const answer = await real.getOwnPresence(options);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return answer;
+      },
+    };
+  }
+
+  it('an own read sent while a set is out neither shows the state from before the set nor is sent again and again', async () => {
+    const pod = setupPod();
+    pod.setUserPresence(pod.defaultUserId, 'AVAILABLE');
+    pod.faults.add({ route: 'setOwn', latencyMs: 5 * SECOND, times: 1 });
+    const sync = track(startSync(pod));
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    const done = sync.setOwnPresence({ category: 'BUSY' });
+    // The read goes out after the set, but the pod has not applied the set yet: it answers AVAILABLE.
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    // Nothing is shown yet, yet the answer is outdated: it must not make the key due again at once
+    // (it did: one read per round trip while the set was out, 1,000 in this second).
+    expect(pod.ledger.filter((e) => e.route === 'getOwn')).toHaveLength(1);
+    expect(sync.getState('self').presence).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    await expect(done).resolves.toMatchObject({ category: 'BUSY' });
+    expect(sync.getState('self').presence?.category).toBe('BUSY');
+    expect(events.filter((e) => e.type === 'presence' && e.presence.category !== 'BUSY')).toEqual([]);
+  });
+
+  it('an own read sent in the same millisecond just before a set, answered after it, does not undo it', async () => {
+    const pod = setupPod();
+    pod.setUserPresence(pod.defaultUserId, 'AVAILABLE');
+    const sync = track(startSync(pod, {}, lateOwnAnswers(pod, SECOND)));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(0); // the read is out (answered AVAILABLE, on its way back)
+    expect(pod.ledger.filter((e) => e.route === 'getOwn')).toHaveLength(1);
+    await sync.setOwnPresence({ category: 'BUSY' }); // confirmed within the same millisecond
+    expect(sync.getState('self').presence?.category).toBe('BUSY');
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    await vi.advanceTimersByTimeAsync(2 * SECOND);
+    expect(sync.getState('self').presence?.category).toBe('BUSY');
+    expect(events.filter((e) => e.type === 'presence')).toEqual([]);
   });
 });

@@ -418,6 +418,22 @@ describe('guards and failures that are not the user’s', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'presence', key: id }));
   });
 
+  it('an own read sent while a set is on its way does not bring back the old status', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(sync.getState('self').presence?.category).toBe('AVAILABLE');
+    // The set takes 5 s to reach the pod; the next own read (at 60 s) is answered before it lands.
+    await vi.advanceTimersByTimeAsync(58 * SECOND);
+    pod.faults.add({ route: 'setOwn', latencyMs: 5 * SECOND, times: 1 });
+    const set = sync.setOwnPresence({ category: 'BUSY' });
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    await set;
+    expect(pod.ledger.filter((e) => e.route === 'getOwn').length).toBeGreaterThanOrEqual(2);
+    expect(sync.getState('self').presence?.category).toBe('BUSY');
+  });
+
   it('an own read answered before a set but arriving after it does not bring back the old status', async () => {
     const pod = setupPod();
     const real = podClient(pod);

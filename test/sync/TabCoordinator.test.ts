@@ -416,6 +416,7 @@ describe('createBroadcastCoordinator', () => {
   it('a follower that never heard a beat takes over after more than missedBeats heartbeats, not at exactly that', async () => {
     const a = open();
     await vi.advanceTimersByTimeAsync(0);
+    expect(a.isLeader()).toBe(true);
     const channelOfA = [...FakeChannel.open][0]!;
     channelOfA.postMessage = () => undefined;
     const b = open();

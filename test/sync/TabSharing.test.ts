@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryCoordinatorHub, type PresenceSync } from '../../src/sync';
+import type { Presence } from '../../src/model';
+import { createMemoryCoordinatorHub, type PresenceSync, type SyncMessage } from '../../src/sync';
 import { MINUTE, SECOND, budgetViolations, readsOf, setupPod, startSync, usersOf } from './harness';
 
 const engines: PresenceSync[] = [];
@@ -59,5 +60,231 @@ describe('tabs', () => {
     await vi.advanceTimersByTimeAsync(20 * MINUTE);
     expect(budgetViolations(pod)).toEqual([]);
     expect(second.getState(external[0]!).presence).toBeDefined();
+  });
+});
+
+/**
+ * The messages between tabs, one by one, with a bare tab of the hub standing in for another page
+ * (an older version, or another app on the channel): what the mutation run found unguarded.
+ */
+describe('messages between tabs', () => {
+  /** A presence as another page may send it: only some fields, of any type. */
+  const fromPage = (fields: Record<string, unknown>) => fields as unknown as Presence;
+
+  async function leaderAndPeer(pod: ReturnType<typeof setupPod>) {
+    const hub = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const peer = hub.connect();
+    const heard: SyncMessage[] = [];
+    peer.onMessage((m) => heard.push(m));
+    return { hub, leader, peer, heard };
+  }
+
+  it('a new tab’s hello is answered with what the leader knows: presences, reads and registrations', async () => {
+    const pod = setupPod();
+    const { internal, external } = usersOf(pod);
+    const { leader, peer, heard } = await leaderAndPeer(pod);
+    leader.retain(internal[0]!);
+    leader.retain(external[0]!);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    peer.post({ t: 'hello', tab: peer.tabId });
+    const state = heard.find((m) => m.t === 'state');
+    expect(state).toBeDefined();
+    const entries = state!.t === 'state' ? state!.entries : [];
+    const ext = entries.find((e) => e.key === external[0]);
+    expect(ext).toMatchObject({ presence: { userId: external[0] }, lastReadAt: leader.getState(external[0]!).lastReadAt });
+    expect(ext?.registeredAt).toBeTypeOf('number');
+    expect(ext?.registeredSession).toBeTypeOf('string');
+    expect(entries.find((e) => e.key === internal[0])).toMatchObject({ presence: { userId: internal[0] }, registeredAt: undefined });
+  });
+
+  it('a follower never answers hello; a follower shows errors the leader shares, a leader ignores them', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const hub = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const follower = track(startSync(pod, { coordinator: hub.connect() }));
+    const peer = hub.connect();
+    const heard: SyncMessage[] = [];
+    peer.onMessage((m) => heard.push(m));
+    const id = internal[0]!;
+    leader.retain(id);
+    follower.retain(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    heard.length = 0;
+    peer.post({ t: 'hello', tab: peer.tabId });
+    expect(heard.filter((m) => m.t === 'state')).toHaveLength(1);
+    pod.faults.add({ route: 'getUser', userId: id, status: 404 });
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(follower.getState(id).error?.kind).toBe('not-found');
+    // The follower repeats its wish list every 30 s: the leader answers with the error it holds,
+    // not with the presence from before it (which used to clear the follower's error).
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    expect(follower.getState(id).error?.kind).toBe('not-found');
+    // Another page claims an error: the leader, which reads for itself, does not take it.
+    const other = internal[1]!;
+    leader.retain(other);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    peer.post({ t: 'error', key: other, error: { kind: 'server', status: 500, endpoint: 'GET /v3/user/{uid}/presence' } });
+    expect(leader.getState(other).error).toBeUndefined();
+    // And an error for a key a follower never showed makes no entry there.
+    peer.post({ t: 'error', key: internal[2]!, error: { kind: 'server', status: 500, endpoint: 'x' } });
+    expect(follower.getState(internal[2]!).error).toBeUndefined();
+  });
+
+  it('another tab’s read moves the budget forward, never back', async () => {
+    const pod = setupPod();
+    const { external } = usersOf(pod);
+    const { leader, peer } = await leaderAndPeer(pod);
+    const id = external[0]!;
+    leader.retain(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const first = leader.getState(id).lastReadAt!;
+    peer.post({ t: 'read', key: id, at: first - 10 * MINUTE });
+    expect(leader.getState(id).lastReadAt).toBe(first);
+    peer.post({ t: 'read', key: id, at: first + 2 * MINUTE });
+    expect(leader.getState(id).lastReadAt).toBe(first + 2 * MINUTE);
+    peer.post({ t: 'read', key: 'not a key', at: first + 3 * MINUTE });
+    expect(leader.stats().entries).toBe(2);
+    // Nor does a wish list with keys that are not keys (another app on the channel).
+    peer.post({ t: 'want', tab: peer.tabId, keys: ['not a key', '-5', 'local:x'], visible: true });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(leader.stats().entries).toBe(2);
+  });
+
+  it('shared presences from another page are checked: bad keys, ids and categories are dropped, a missing time is now', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const hub = createMemoryCoordinatorHub();
+    const tab = hub.connect();
+    const peer = hub.connect();
+    // The engine follows: the bare peer leads.
+    await vi.advanceTimersByTimeAsync(0);
+    const sync = track(startSync(pod, { coordinator: tab }));
+    const id = internal[0]!;
+    sync.retain(id);
+    const before = sync.stats().entries;
+    for (const message of [
+      null,
+      'text',
+      { t: 'presence', key: 'garbage', presence: { userId: id, category: 'BUSY' } },
+      { t: 'presence', key: id, presence: null },
+      { t: 'presence', key: id, presence: { userId: id, category: 7 } },
+      { t: 'presence', key: id, presence: { userId: 'not an id', category: 'BUSY' } },
+      { t: 'listing', at: 'soon', presences: [{ userId: id, category: 'BUSY' }] },
+      { t: 'listing', at: Date.now(), presences: 'none' },
+      { t: 'nonsense' },
+    ]) {
+      peer.post(message as unknown as SyncMessage);
+    }
+    expect(sync.getState(id).presence).toBeUndefined();
+    expect(sync.stats().entries).toBe(before);
+    peer.post({ t: 'presence', key: id, presence: fromPage({ userId: id, category: 'BUSY', timestamp: 'x' }) });
+    expect(sync.getState(id).presence).toMatchObject({ userId: id, category: 'BUSY', timestamp: undefined, observedAt: Date.now() });
+    // A later-asked answer wins whatever its timestamp; an earlier-asked one is dropped.
+    peer.post({ t: 'presence', key: id, presence: fromPage({ userId: id, category: 'AWAY', timestamp: 1 }), at: Date.now() + 1 });
+    expect(sync.getState(id).presence?.category).toBe('AWAY');
+    peer.post({ t: 'presence', key: id, presence: fromPage({ userId: id, category: 'BUSY', timestamp: 9e12 }), at: Date.now() - 1 });
+    expect(sync.getState(id).presence?.category).toBe('AWAY');
+    // No usable time: taken as asked now, so later than the one asked a moment ago.
+    await vi.advanceTimersByTimeAsync(10);
+    peer.post({ t: 'presence', key: id, presence: fromPage({ userId: id, category: 'OFFLINE' }), at: Number.NaN });
+    expect(sync.getState(id).presence?.category).toBe('OFFLINE');
+  });
+
+  it('a follower that shows a user the leader knows gets it at once, without a read', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const hub = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const id = internal[0]!;
+    leader.retain(id);
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    const reads = readsOf(pod, id).length;
+    const follower = track(startSync(pod, { coordinator: hub.connect() }));
+    // Not through the hello's state answer: the wish list alone brings it.
+    follower.retain(id);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(follower.getState(id).presence?.userId).toBe(id);
+    expect(readsOf(pod, id)).toHaveLength(reads);
+  });
+
+  it('a follower that closes says goodbye: the leader stops reading what only it showed', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const hub = createMemoryCoordinatorHub();
+    track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const follower = startSync(pod, { coordinator: hub.connect() });
+    const id = internal[0]!;
+    follower.retain(id);
+    await vi.advanceTimersByTimeAsync(2 * MINUTE + SECOND);
+    const reads = readsOf(pod, id).length;
+    expect(reads).toBe(3);
+    follower.destroy();
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    expect(readsOf(pod, id)).toHaveLength(reads);
+  });
+
+  it('a hidden follower that awaits a read still gets it read by the leader', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const hub = createMemoryCoordinatorHub();
+    track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const follower = track(
+      startSync(pod, { coordinator: hub.connect(), visibility: { isVisible: () => false, subscribe: () => () => undefined } }),
+    );
+    const id = internal[0]!;
+    const read = follower.read(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    await expect(read).resolves.toMatchObject({ userId: id });
+  });
+
+  it('a tab that takes over reads at once for the other tabs what the old leader had not read yet', async () => {
+    const pod = setupPod();
+    const { external } = usersOf(pod);
+    const hub = createMemoryCoordinatorHub();
+    const first = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const next = track(startSync(pod, { coordinator: hub.connect() }));
+    const showing = track(startSync(pod, { coordinator: hub.connect() }));
+    next.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    // Only the third tab shows this user; the leader goes while registering it, before any read.
+    pod.faults.add({ route: 'register', latencyMs: 10 * SECOND, times: 1 });
+    const id = external[6]!;
+    showing.retain(id);
+    await vi.advanceTimersByTimeAsync(2 * SECOND);
+    expect(readsOf(pod, id)).toHaveLength(0);
+    first.destroy();
+    // The new leader knows the wish from before it led: no need to wait for the next repeat (30 s).
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    expect(showing.getState(id).presence?.userId).toBe(id);
+    expect(budgetViolations(pod)).toEqual([]);
+  });
+
+  it('a follower that becomes leader registers the external users shown before reading them', async () => {
+    const pod = setupPod();
+    const { external } = usersOf(pod);
+    const hub = createMemoryCoordinatorHub();
+    const firstTab = hub.connect();
+    const first = track(startSync(pod, { coordinator: firstTab }));
+    await vi.advanceTimersByTimeAsync(0);
+    const second = track(startSync(pod, { coordinator: hub.connect() }));
+    second.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    // Only the follower shows this user, and the leader goes before registering it.
+    pod.faults.add({ route: 'register', latencyMs: 10 * SECOND, times: 1 });
+    second.retain(external[5]!);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    first.destroy();
+    await vi.advanceTimersByTimeAsync(30 * SECOND);
+    expect(second.getState(external[5]!).presence?.userId).toBe(external[5]);
+    expect(budgetViolations(pod)).toEqual([]);
+    expect(firstTab.isLeader()).toBe(false);
   });
 });

@@ -1,0 +1,228 @@
+// @vitest-environment node
+/**
+ * The pod-wide listing (`GET /v2/users/presence`) through the engine: read at the internal
+ * interval while someone shows it, in one tab for all, with the reads' back-off, and every listed
+ * user's presence landing as if read one by one.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PresenceApiError, type SymphonyClient } from '../../src/client';
+import type { Presence } from '../../src/model';
+import { PresenceSync, createMemoryCoordinatorHub, type SyncEvent } from '../../src/sync';
+import { MINUTE, SECOND, T0, podClient, readsOf, setupPod, startSync, usersOf } from './harness';
+
+const engines: PresenceSync[] = [];
+const track = (s: PresenceSync) => (engines.push(s), s);
+
+afterEach(() => {
+  for (const e of engines.splice(0)) e.destroy();
+  vi.useRealTimers();
+});
+
+const listings = (pod: ReturnType<typeof setupPod>) => pod.ledger.filter((e) => e.route === 'listAll');
+const HIDDEN = { isVisible: () => false, subscribe: () => () => undefined };
+
+describe('the pod-wide listing', () => {
+  it('is read at once and then every internal interval while shown, and not after release', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const sync = track(startSync(pod));
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    const release = sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const { listing, error } = sync.getPodListing();
+    expect(error).toBeUndefined();
+    expect(listing?.at).toBe(T0);
+    expect(listing?.userIds).toContain(internal[0]);
+    expect(listing?.homeTenant).toBe(pod.homeTenantId);
+    // Each listed user is known as if read one by one, without a read of their own.
+    expect(sync.getState(internal[0]!).presence?.userId).toBe(internal[0]);
+    expect(readsOf(pod, internal[0]!)).toHaveLength(0);
+    expect(events.filter((e) => e.type === 'request')).toEqual([{ type: 'request', kind: 'list', at: T0 }]);
+    expect(events.filter((e) => e.type === 'listing')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(MINUTE - 2 * SECOND);
+    expect(listings(pod)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2 * SECOND);
+    expect(listings(pod)).toHaveLength(2);
+    release();
+    release();
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(listings(pod)).toHaveLength(2);
+    expect(sync.stats().timers).toBe(0);
+  });
+
+  it('a second holder keeps it read when the first lets go', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod));
+    const first = sync.retainPodListing();
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    first();
+    first();
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    expect(listings(pod)).toHaveLength(3);
+  });
+
+  it('is not read while the page is hidden, unless someone awaits it', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod, { visibility: HIDDEN }));
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    expect(listings(pod)).toHaveLength(0);
+    const read = sync.readPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    await expect(read).resolves.toMatchObject({ at: T0 + 5 * MINUTE });
+    expect(listings(pod)).toHaveLength(1);
+    // Once known it is given at once, without another read.
+    await expect(sync.readPodListing()).resolves.toMatchObject({ at: T0 + 5 * MINUTE });
+    expect(listings(pod)).toHaveLength(1);
+  });
+
+  it('a hidden follower that awaits it (a prefetch) gets it read by the leader', async () => {
+    const pod = setupPod();
+    const hub = createMemoryCoordinatorHub();
+    track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const follower = track(startSync(pod, { coordinator: hub.connect(), visibility: HIDDEN }));
+    const read = follower.readPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    await expect(read).resolves.toMatchObject({ userIds: expect.arrayContaining([usersOf(pod).internal[0]]) });
+    expect(listings(pod)).toHaveLength(1);
+  });
+
+  it('a waiter that aborts stops waiting; destroy rejects those still waiting', async () => {
+    const pod = setupPod();
+    const sync = startSync(pod, { visibility: HIDDEN });
+    pod.faults.add({ route: 'listAll', latencyMs: 30 * SECOND, times: 1 });
+    const controller = new AbortController();
+    const aborted = sync.readPodListing(controller.signal);
+    const pending = sync.readPodListing();
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ kind: 'aborted', endpoint: 'GET /v2/users/presence' });
+    sync.destroy();
+    await expect(pending).rejects.toMatchObject({ kind: 'aborted', endpoint: 'GET /v2/users/presence' });
+    // The answer that arrives after destroy is dropped.
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(sync.getPodListing().listing).toBeUndefined();
+  });
+
+  it('a failure is shown (not as OFFLINE), backs off, rejects its waiters, and clears on the next success', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const remove = pod.faults.add({ route: 'listAll', status: 500 });
+    const sync = track(startSync(pod));
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    sync.retainPodListing();
+    const first = sync.readPodListing().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(await first).toMatchObject({ kind: 'server', status: 500 });
+    expect(sync.getPodListing()).toMatchObject({ listing: undefined, error: { kind: 'server' } });
+    expect(events.filter((e) => e.type === 'listing-error')).toHaveLength(1);
+    await expect(sync.readPodListing()).rejects.toMatchObject({ kind: 'server' });
+    expect(sync.getState(internal[0]!).presence).toBeUndefined();
+    // Back-off doubles from backoffBaseMs (the engine's random is 0.5): not a storm.
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    const failed = listings(pod).length;
+    expect(failed).toBeGreaterThan(5);
+    expect(failed).toBeLessThan(15);
+    remove();
+    await vi.advanceTimersByTimeAsync(6 * MINUTE);
+    expect(sync.getPodListing().error).toBeUndefined();
+    expect(sync.getPodListing().listing).toBeDefined();
+  });
+
+  it('a 429 waits for Retry-After', async () => {
+    const pod = setupPod();
+    pod.faults.add({ route: 'listAll', status: 429, retryAfter: '300', times: 1 });
+    const sync = track(startSync(pod));
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(5 * MINUTE - SECOND);
+    expect(listings(pod)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2 * SECOND);
+    expect(listings(pod)).toHaveLength(2);
+  });
+
+  it('an aborted listing read is no error', async () => {
+    const pod = setupPod();
+    const real = podClient(pod);
+    let calls = 0;
+    const client: SymphonyClient = {
+      ...real,
+      listAllPresence: (options) =>
+        ++calls === 1
+          ? Promise.reject(new PresenceApiError({ kind: 'aborted', status: 0, endpoint: 'GET /v2/users/presence' }))
+          : real.listAllPresence(options),
+    };
+    const sync = track(startSync(pod, {}, client));
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(sync.getPodListing().error).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(sync.getPodListing().listing).toBeDefined();
+  });
+
+  it('skips entries that are not presences, and an empty listing has no home tenant', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    let answer: unknown[] = [
+      null,
+      { userId: 'nope', category: 'BUSY' },
+      { userId: internal[0], category: 3 },
+      { userId: internal[1], category: 'BUSY', timestamp: 'soon' },
+    ];
+    const client: SymphonyClient = { ...podClient(pod), listAllPresence: async () => answer as Presence[] };
+    const sync = track(startSync(pod, {}, client));
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(sync.getPodListing().listing?.userIds).toEqual([internal[1]]);
+    expect(sync.getState(internal[1]!).presence).toMatchObject({ category: 'BUSY', timestamp: undefined });
+    expect(sync.getState(internal[0]!).presence).toBeUndefined();
+    answer = [];
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(sync.getPodListing().listing).toMatchObject({ userIds: [], homeTenant: undefined });
+  });
+
+  it('clears a listed user’s error', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const id = internal[0]!;
+    const sync = track(startSync(pod));
+    pod.faults.add({ route: 'getUser', userId: id, status: 500, times: 1 });
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(sync.getState(id).error?.kind).toBe('server');
+    pod.faults.add({ route: 'listAll', latencyMs: 20 * SECOND, times: 1 });
+    pod.setUserPresence(id, 'IN_A_MEETING');
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(25 * SECOND);
+    expect(sync.getState(id).error).toBeUndefined();
+    expect(sync.getState(id).presence?.category).toBe('IN_A_MEETING');
+  });
+
+  it('one tab reads it for all: a follower gets the leader’s listing with its users’ presence', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const hub = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    leader.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const follower = track(startSync(pod, { coordinator: hub.connect() }));
+    follower.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(follower.getPodListing().listing?.userIds).toEqual(leader.getPodListing().listing?.userIds);
+    expect(follower.getState(internal[0]!).presence?.userId).toBe(internal[0]);
+    await vi.advanceTimersByTimeAsync(3 * MINUTE);
+    expect(listings(pod)).toHaveLength(4);
+    // Only a follower shows it: the leader reads it for the follower.
+    const hub2 = createMemoryCoordinatorHub();
+    const lead2 = track(startSync(pod, { coordinator: hub2.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const follow2 = track(startSync(pod, { coordinator: hub2.connect() }));
+    follow2.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(follow2.getPodListing().listing).toBeDefined();
+    expect(lead2.getPodListing().listing).toBeDefined();
+  });
+});
