@@ -57,7 +57,12 @@ export class Sessions {
     const first = !this.#sessionKnown;
     this.#sessionKnown = true;
     if (key !== state.session) this.#onSessionChange(key);
-    else if (first) this.updateIdentity();
+    else {
+      // Registrations another tab made under its own session (a leader this tab took over from)
+      // are no use to this one (SYM-RI-8): register again rather than read into a 403.
+      this.#registrations.onSessionChange(key);
+      if (first) this.updateIdentity();
+    }
     return key;
   }
 

@@ -251,10 +251,17 @@ describe('HubFeed against a scripted connection', () => {
       expect(tab.getState(id).lastReadAt).toBe(T0 + 5 * SECOND);
     }
     expect(events).toContainEqual(expect.objectContaining({ type: 'presence', key: id }));
+    // The same presence pushed again tells nothing new: no event, the same object (no re-render).
+    const same = leader.getState(id).presence;
+    const heard = events.length;
+    conn.handlers.presence([presenceOf(id, 'BUSY', T0 + 6 * SECOND)]);
+    expect(events).toHaveLength(heard);
+    expect(leader.getState(id).presence).toBe(same);
+    expect(leader.getState(id).lastReadAt).toBe(T0 + 6 * SECOND);
     // An older push neither shows nor moves the budget back.
     conn.handlers.presence([presenceOf(id, 'AWAY', T0 + 2 * SECOND)]);
     expect(leader.getState(id).presence?.category).toBe('BUSY');
-    expect(leader.getState(id).lastReadAt).toBe(T0 + 5 * SECOND);
+    expect(leader.getState(id).lastReadAt).toBe(T0 + 6 * SECOND);
     // A push without the hub's read time counts as read now.
     conn.handlers.presence([presenceOf(id, 'AWAY')]);
     expect(leader.getState(id).presence?.category).toBe('AWAY');

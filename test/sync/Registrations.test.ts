@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PresenceApiError, createSymphonyClient, type SymphonyClient } from '../../src/client';
+import { PresenceApiError, createSymphonyClient, sessionKeyOf, type SymphonyClient } from '../../src/client';
 import { DEFAULT_SESSION_TOKEN, type MockPod } from '../../src/mock-pod';
 import { INTEREST_TTL_MS, type UserId } from '../../src/model';
 import { resolveSyncOptions } from '../../src/sync/options';
@@ -116,22 +116,79 @@ describe('registration faults, other tabs and timers', () => {
   const registrations = (pod: MockPod) =>
     pod.ledger.filter((e) => e.route === 'register').map((e) => ({ at: e.time - T0, status: e.status, ids: e.userIds }));
 
-  it('a refused registration fails the read waiting for it with its error, and nothing is read without interest', async () => {
+  it('a refused registration fails the reads waiting for it with its error, and nothing is read without interest', async () => {
     const pod = setupPod();
-    const [id] = usersOf(pod).external as [UserId];
+    const [id, other] = usersOf(pod).external as [UserId, UserId];
     pod.faults.add({ route: 'register', status: 500, times: 1 });
     const sync = track(startSync(pod));
     sync.retain(id);
+    sync.retain(other);
     await vi.advanceTimersByTimeAsync(100);
     expect(sync.getState(id).error).toMatchObject({ kind: 'server', status: 500 });
+    expect(sync.getState(other).error).toMatchObject({ kind: 'server', status: 500 });
     expect(readsOf(pod, id)).toHaveLength(0);
-    // Both back off (0.75 s with the fixed jitter), then register and read.
+    // Both back off (0.75 s with the fixed jitter), then register (together: a 500 is not halved) and read.
     await vi.advanceTimersByTimeAsync(SECOND);
-    expect(registrations(pod).map((r) => [r.at, r.status])).toEqual([
-      [50, 500],
-      [850, 200],
+    expect(registrations(pod).map((r) => [r.at, r.status, r.ids!.length])).toEqual([
+      [50, 500, 2],
+      [850, 200, 2],
     ]);
     expect(sync.getState(id).presence?.userId).toBe(id);
+    expect(budgetViolations(pod)).toEqual([]);
+  });
+
+  it('a registration that fails without a typed error shows an invalid response of the register endpoint', async () => {
+    const pod = setupPod();
+    const [id] = usersOf(pod).external as [UserId];
+    const cause = new TypeError('Failed to fetch');
+    const sync = track(startSync(pod, {}, clientWith(pod, { registerInterest: () => Promise.reject(cause) })));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sync.getState(id).error).toMatchObject({ kind: 'invalid-response', endpoint: REGISTER, cause });
+  });
+
+  it('faults in a row back off further: the second waits twice the first, even for a user shown meanwhile', async () => {
+    const pod = setupPod();
+    const [a, b] = usersOf(pod).external as [UserId, UserId];
+    pod.faults.add({ route: 'register', status: 500, times: 2 });
+    const sync = track(startSync(pod));
+    sync.retain(a);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    sync.retain(b);
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    // 0.75 s, then 1.5 s (the fixed jitter): not sooner for b.
+    expect(registrations(pod).map((r) => [r.at, r.status])).toEqual([
+      [50, 500],
+      [850, 500],
+      [2350, 200],
+    ]);
+  });
+
+  it('sends at most registrationChunkSize ids per request, each id once', async () => {
+    const pod = setupPod();
+    const ids = usersOf(pod).external.slice(0, 5);
+    const sync = track(startSync(pod, { registrationChunkSize: 2 }));
+    for (const id of ids) sync.retain(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(registrations(pod).map((r) => r.ids!.length)).toEqual([2, 2, 1]);
+    expect(registrations(pod).flatMap((r) => r.ids!).sort()).toEqual([...ids].sort());
+  });
+
+  it('a token that changes before the registration is sent: registered once, under the new session, and read at once', async () => {
+    const pod = setupPod();
+    const [id] = usersOf(pod).external as [UserId];
+    let token = DEFAULT_SESSION_TOKEN;
+    const client = createSymphonyClient({ podUrl: POD_URL, fetch: podFetch(pod), getSessionToken: () => token });
+    const sync = track(startSync(pod, {}, client));
+    sync.retain(id);
+    // The read checked the session at 0 ms; the registration goes at 50 ms.
+    await vi.advanceTimersByTimeAsync(20);
+    token = pod.createSession({ userId: pod.defaultUserId });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(sync.getState(id).presence?.userId).toBe(id);
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(registrations(pod)).toHaveLength(1);
+    expect(pod.ledger.filter((e) => e.status >= 400)).toEqual([]);
     expect(budgetViolations(pod)).toEqual([]);
   });
 
@@ -209,22 +266,25 @@ describe('registration faults, other tabs and timers', () => {
     expect(readsOf(pod, id)).toHaveLength(0);
   });
 
-  it('when the session cannot be checked after a changed token, the waiting read fails with that error', async () => {
+  it('when the session cannot be checked after a changed token, the waiting read fails with that error, nothing more is tried', async () => {
     const pod = setupPod();
     const [id] = usersOf(pod).external as [UserId];
     const real = podClient(pod);
     let keys = 0;
+    let attempts = 0;
+    const failure = new Error('token store unreachable');
     const client = clientWith(pod, {
-      sessionKey: (options) =>
-        ++keys === 1
-          ? real.sessionKey!(options)
-          : Promise.reject(new PresenceApiError({ kind: 'unauthorized', status: 401, endpoint: 'token' })),
-      registerInterest: () => Promise.reject(new PresenceApiError({ kind: 'session-changed', status: 0, endpoint: REGISTER })),
+      sessionKey: (options) => (++keys === 1 ? real.sessionKey!(options) : Promise.reject(failure)),
+      registerInterest: () => {
+        attempts += 1;
+        return Promise.reject(new PresenceApiError({ kind: 'session-changed', status: 0, endpoint: REGISTER }));
+      },
     });
     const sync = track(startSync(pod, {}, client));
     sync.retain(id);
     await vi.advanceTimersByTimeAsync(100);
-    expect(sync.getState(id).error).toMatchObject({ kind: 'unauthorized', endpoint: 'token' });
+    expect(sync.getState(id).error).toMatchObject({ kind: 'invalid-response', endpoint: REGISTER, cause: failure });
+    expect(attempts).toBe(1);
     expect(readsOf(pod, id)).toHaveLength(0);
   });
 
@@ -259,10 +319,10 @@ describe('registration faults, other tabs and timers', () => {
     sync.retain(a);
     sync.retain(b);
     await vi.advanceTimersByTimeAsync(SECOND);
-    const register = events.filter((e) => e.type === 'request' && e.kind === 'register');
+    const register = events.flatMap((e) => (e.type === 'request' && e.kind === 'register' ? [e] : []));
     expect(register).toHaveLength(1);
     expect(register[0]).toMatchObject({ type: 'request', kind: 'register', at: T0 + 50, external: true });
-    expect([...(register[0] as { ids: readonly UserId[] }).ids].sort()).toEqual([a, b].sort());
+    expect([...register[0]!.ids!].sort()).toEqual([a, b].sort());
   });
 
   it('a destroyed engine sends no further chunk of a registration under way', async () => {
@@ -368,21 +428,25 @@ describe('registration faults, other tabs and timers', () => {
     // The follower repeats its wish list every 30 s from 10 s on: off the beat of those reads.
     await vi.advanceTimersByTimeAsync(10 * SECOND);
     const follower = track(startSync(pod, { coordinator: hub.connect() }, client()));
-    for (const id of ids) (remoteOnly ? follower : leader).retain(id);
+    const releases = ids.map((id) => (remoteOnly ? follower : leader).retain(id));
+    const releaseLast = releases.at(-1)!;
     await vi.advanceTimersByTimeAsync(2 * MINUTE + 20 * SECOND);
     expect(registrations(pod)).toHaveLength(1);
+    // A user no longer shown (still held for a while) is not registered again.
+    releaseLast();
+    await vi.advanceTimersByTimeAsync(0);
     token = pod.createSession({ userId: pod.defaultUserId });
     await vi.advanceTimersByTimeAsync(MINUTE);
     const again = registrations(pod).slice(1);
     expect(again).toHaveLength(1);
-    expect([...again[0]!.ids!].sort()).toEqual([...ids].sort());
+    expect([...again[0]!.ids!].sort()).toEqual(ids.slice(0, 2).sort());
     expect(again[0]!.at).toBeLessThan(3 * MINUTE + SECOND);
     await vi.advanceTimersByTimeAsync(10 * MINUTE);
     expect(pod.ledger.filter((e) => e.status === 403)).toEqual([]);
     expect(budgetViolations(pod)).toEqual([]);
   });
 
-  it('a tab that does not lead never registers, even when its own session differs from the leader’s', async () => {
+  it('a tab with its own session never registers while it follows, and registers under its session once it leads', async () => {
     const pod = setupPod();
     const [id] = usersOf(pod).external as [UserId];
     const hub = createMemoryCoordinatorHub();
@@ -398,6 +462,15 @@ describe('registration faults, other tabs and timers', () => {
     await vi.advanceTimersByTimeAsync(MINUTE);
     expect(follower.getState(id).presence?.userId).toBe(id);
     expect(registrations(pod)).toHaveLength(1);
+    // The leader renews at 55 minutes, then the follower takes over: those registrations belong
+    // to the old leader's session, not to its own (SYM-RI-8).
+    await vi.advanceTimersByTimeAsync(56 * MINUTE);
+    leader.destroy();
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(pod.ledger.filter((e) => e.status === 403)).toEqual([]);
+    expect(registrations(pod)).toHaveLength(3);
+    expect(follower.getState(id).error).toBeUndefined();
+    expect(budgetViolations(pod)).toEqual([]);
   });
 
   it('counts only the valid ids of registrations another tab reports', async () => {
@@ -409,5 +482,91 @@ describe('registration faults, other tabs and timers', () => {
     const follower = track(startSync(pod, { coordinator: hub.connect() }));
     other.post({ t: 'registered', ids: ['not an id', a, ''], at: Date.now(), session: 's:1' });
     expect(follower.stats().registrations).toBe(1);
+  });
+
+  it('a tab that joins after the registrations and then takes over uses them, and so does the tab after it', async () => {
+    const pod = setupPod();
+    const [a] = usersOf(pod).external as [UserId];
+    const hub = createMemoryCoordinatorHub();
+    const first = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    first.retain(a);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    // Joins now: learns the registration from the leader's answer to its hello.
+    const second = track(startSync(pod, { coordinator: hub.connect() }));
+    second.retain(a);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    first.destroy();
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    const third = track(startSync(pod, { coordinator: hub.connect() }));
+    third.retain(a);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    second.destroy();
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(readsOf(pod, a).length).toBeGreaterThanOrEqual(4);
+    expect(registrations(pod)).toHaveLength(1);
+    expect(budgetViolations(pod)).toEqual([]);
+  });
+
+  it('keeps the newest of the registration times other tabs report', async () => {
+    const pod = setupPod();
+    const [a] = usersOf(pod).external as [UserId];
+    const hub = createMemoryCoordinatorHub();
+    const other = hub.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    const tab = track(startSync(pod, { coordinator: hub.connect() }));
+    const session = sessionKeyOf(DEFAULT_SESSION_TOKEN);
+    // The other tab registered a just now (at the pod, under the same session).
+    await podClient(pod).registerInterest([a]);
+    other.post({ t: 'registered', ids: [a], at: Date.now(), session });
+    // A late message about an old registration (it would lapse within a minute).
+    other.post({ t: 'registered', ids: [a], at: Date.now() - 59 * MINUTE, session });
+    other.close();
+    tab.retain(a);
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    expect(tab.getState(a).presence?.userId).toBe(a);
+    expect(registrations(pod)).toHaveLength(1);
+  });
+
+  it('a tab that does not lead does not renew on its own, even after it rescheduled (visibility)', async () => {
+    const pod = setupPod();
+    const [id] = usersOf(pod).external as [UserId];
+    const hub = createMemoryCoordinatorHub();
+    let visible = true;
+    let changed = () => {};
+    const visibility = { isVisible: () => visible, subscribe: (l: () => void) => ((changed = l), () => {}) };
+    const leader = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const follower = track(startSync(pod, { coordinator: hub.connect(), visibility }));
+    leader.retain(id);
+    follower.retain(id);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    visible = false;
+    changed();
+    visible = true;
+    changed();
+    // Registrations now take 2 s: the follower hears of the renewal only once it is done.
+    pod.faults.add({ route: 'register', latencyMs: 2 * SECOND });
+    await vi.advanceTimersByTimeAsync(70 * MINUTE);
+    // The first registration and the leader's renewal at 55 minutes.
+    expect(registrations(pod)).toHaveLength(2);
+  });
+
+  it('forgets the registrations of users it dropped only once they lapsed, and never those of users still held', async () => {
+    const pod = setupPod();
+    const [a, b] = usersOf(pod).external as [UserId, UserId];
+    const sync = track(startSync(pod, { retainUnusedMs: 5 * MINUTE }));
+    sync.retain(a);
+    const releaseB = sync.retain(b);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    releaseB();
+    // b's entry is swept after 5 minutes unused; its registration still holds.
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(sync.stats()).toMatchObject({ entries: 2, registrations: 2 });
+    sync.retain(b);
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(sync.getState(b).presence?.userId).toBe(b);
+    expect(registrations(pod)).toHaveLength(1);
+    expect(budgetViolations(pod)).toEqual([]);
   });
 });

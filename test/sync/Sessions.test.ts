@@ -64,18 +64,24 @@ function proxyClient(pod: MockPod, token = DEFAULT_SESSION_TOKEN): SymphonyClien
 const shown = (sync: PresenceSync, id: UserId | 'self') => sync.getState(id).presence?.category ?? 'loading';
 
 describe('saving for a reload', () => {
-  it('saves a second after a change, not at once, and once for a burst of answers', async () => {
+  it('saves a second after a change, not at once, once for a burst of answers, and only what was read', async () => {
     const pod = setupPod();
     const ids = usersOf(pod).internal.slice(0, 5);
+    const [unregistered] = usersOf(pod).external as [UserId];
+    // Its registrations fail: never read, nothing to keep for it.
+    pod.faults.add({ route: 'register', status: 500 });
     const { persistence, log } = loggedPersistence();
     const sync = track(startSync(pod, { persistence }));
     for (const id of ids) sync.retain(id);
+    sync.retain(unregistered);
     await vi.advanceTimersByTimeAsync(999);
     expect(ids.every((id) => shown(sync, id) !== 'loading')).toBe(true);
+    expect(sync.getState(unregistered).error?.kind).toBe('server');
     expect(log.saves).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(log.saves).toHaveLength(1);
-    expect(log.saves[0]!.entries.map((e) => e.key)).toEqual(expect.arrayContaining(ids));
+    // The own presence was read to learn who is internal.
+    expect(log.saves[0]!.entries.map((e) => e.key).sort()).toEqual([...ids, 'self'].sort());
   });
 
   it('saves on pagehide, and after destroy neither pagehide nor a late answer saves anything', async () => {
@@ -98,10 +104,13 @@ describe('saving for a reload', () => {
     page.dispatchEvent(new Event('pagehide'));
     expect(log.saves).toHaveLength(1);
     expect(log.saves[0]!.entries.map((e) => e.key)).toContain(id);
+    // The save that was pending is done: nothing changed since, nothing more is saved.
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(log.saves).toHaveLength(1);
 
     // A read is on its way when the page goes (sent at 60 s, answered at 62 s): what was kept stays as it was.
     pod.faults.add({ route: 'getUser', userId: id, latencyMs: 2 * SECOND, times: 1 });
-    await vi.advanceTimersByTimeAsync(61 * SECOND - 500);
+    await vi.advanceTimersByTimeAsync(60 * SECOND - 500);
     expect(readsOf(pod, id)).toHaveLength(1);
     sync.destroy();
     const saved = log.saves.length;
@@ -325,6 +334,21 @@ describe('reading back', () => {
     await vi.advanceTimersByTimeAsync(SECOND);
     page.dispatchEvent(new Event('pagehide'));
     expect(log.saves).toEqual([]);
+  });
+
+  it('a 401 without any kept state (persistence off) shows the error and breaks nothing', async () => {
+    const pod = setupPod();
+    const [id] = usersOf(pod).internal as [UserId];
+    const real = podClient(pod);
+    const client: SymphonyClient = {
+      ...real,
+      getUserPresence: () => Promise.reject(new PresenceApiError({ kind: 'unauthorized', status: 401, endpoint: 'GET /v3/user/{uid}/presence' })),
+    };
+    const sync = track(startSync(pod, { persistence: false }, client));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(sync.getState(id).error?.kind).toBe('unauthorized');
+    expect(sync.stats().timers).toBe(1);
   });
 
   it('a session that cannot be learned early is no error: the engine reads on', async () => {
