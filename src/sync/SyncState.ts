@@ -170,11 +170,27 @@ export class SyncState {
   learnSelf(presence: Presence): void {
     if (this.selfId === presence.userId) return;
     this.selfId = presence.userId;
+    const learned = this.selfTenant === undefined;
+    // The tenant first: a reload restores when the identity is known, and marks by each user's side.
+    if (learned) this.selfTenant = tenantOf(presence.userId);
     this.links.updateIdentity();
-    if (this.selfTenant === undefined) {
-      this.selfTenant = tenantOf(presence.userId);
+    if (learned) {
+      // Marks made while the side was unknown used the external gap: colleagues are due sooner.
+      this.#remark();
       // Users retained before the tenant was known may turn out internal: reschedule them.
       this.links.rescheduleAll();
+    }
+  }
+
+  /** Moves each "last known, updating at" mark to the key's due time, now that its side is known. */
+  #remark(): void {
+    for (const entry of this.entries.values()) {
+      const marked = entry.presence?.updateDueAt;
+      if (marked === undefined) continue;
+      const due = Math.max(this.nextDue(entry), this.now());
+      if (due === marked) continue;
+      entry.presence = { ...entry.presence!, updateDueAt: due };
+      if (!entry.optimistic) this.emit({ type: 'presence', key: entry.key, presence: entry.presence });
     }
   }
 

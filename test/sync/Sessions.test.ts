@@ -370,3 +370,35 @@ describe('reading back', () => {
     expect(shown(sync, id)).not.toBe('loading');
   });
 });
+
+describe('the marks a reload shows', () => {
+  it.each([
+    ['with a token', false],
+    ['behind a proxy', true],
+  ])('%s: a colleague restored before the own tenant is known is marked to update within one internal interval', async (_how, proxied) => {
+    const pod = setupPod();
+    const persistence = memoryPersistence();
+    const inner = podFetch(pod);
+    const client = proxied
+      ? createSymphonyClient({
+          podUrl: POD_URL,
+          fetch: (input, init) => {
+            const headers = new Headers(init?.headers);
+            headers.set('sessionToken', DEFAULT_SESSION_TOKEN);
+            return inner(input, { ...init, headers });
+          },
+        })
+      : podClient(pod);
+    const colleague = usersOf(pod).internal[0]!;
+    const first = startSync(pod, { persistence }, client);
+    first.retain(colleague);
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    first.destroy();
+    const second = startSync(pod, { persistence }, client);
+    second.retain(colleague);
+    await vi.advanceTimersByTimeAsync(0);
+    const lastRead = second.getState(colleague).lastReadAt!;
+    expect(second.getState(colleague).presence?.updateDueAt).toBe(lastRead + MINUTE);
+    second.destroy();
+  });
+});
