@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PresenceApiError, type SymphonyClient } from '../../src/client';
 import { LIST_LIMIT_MAX, type Presence } from '../../src/model';
 import { PresenceSync, createMemoryCoordinatorHub, type SyncEvent, type SyncMessage } from '../../src/sync';
-import { MINUTE, SECOND, T0, podClient, readsOf, setupPod, startSync, usersOf } from './harness';
+import { HOUR, MINUTE, SECOND, T0, podClient, readsOf, setupPod, startSync, usersOf } from './harness';
 
 const engines: PresenceSync[] = [];
 const track = (s: PresenceSync) => (engines.push(s), s);
@@ -459,4 +459,33 @@ describe('the pod-wide listing', () => {
       vi.useRealTimers();
     }
   });
+
+  it('a new follower is not given a listing whose users the leader has forgotten, but the fresh one', async () => {
+    const pod = setupPod();
+    const hub = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const first = track(startSync(pod, { coordinator: hub.connect() }));
+    const release = first.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const held = leader.getPodListing().listing!;
+    expect(held.userIds.length).toBeGreaterThan(0);
+    release();
+    // Nobody shows the listed users (one was shown for a moment): the leader forgets them, but keeps the listing.
+    leader.retain(held.userIds[0]!)();
+    await vi.advanceTimersByTimeAsync(2 * HOUR);
+    expect(leader.stats().entries).toBeLessThan(held.userIds.length);
+    const sent: SyncMessage[] = [];
+    hub.connect().onMessage((m: SyncMessage) => {
+      if (m.t === 'listing') sent.push(m);
+    });
+    const second = track(startSync(pod, { coordinator: hub.connect() }));
+    const read = second.readPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const got = await read;
+    expect(got.at).toBeGreaterThan(held.at);
+    expect([...got.userIds].sort()).toEqual([...held.userIds].sort());
+    for (const m of sent) if (m.t === 'listing') for (const p of m.presences) expect(p).toMatchObject({ userId: expect.any(String) });
+  });
 });
+
