@@ -4,7 +4,8 @@
 //   node scripts/mutationSummary.mjs model client guard
 // A slow layer measured in parts (MUTATE_NAME runs) gets one total over its parts with --total:
 //   node scripts/mutationSummary.mjs --total engine sync-a sync-b sync-c1 sync-c2 sync-d1 sync-d2
-import { readFileSync } from 'node:fs';
+// A file measured in more than one of the given reports counts once, from the newest report.
+import { readFileSync, statSync } from 'node:fs';
 
 const SCORED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 const DETECTED = new Set(['Killed', 'Timeout']);
@@ -14,15 +15,21 @@ const args = process.argv.slice(2);
 const totalAt = args.indexOf('--total');
 const totalName = totalAt >= 0 ? args.splice(totalAt, 2)[1] : undefined;
 const layers = args;
+const reportPath = (layer) => `reports/mutation/${layer}.json`;
+const newestFor = new Map();
+for (const layer of [...layers].sort((a, b) => statSync(reportPath(a)).mtimeMs - statSync(reportPath(b)).mtimeMs)) {
+  for (const file of Object.keys(JSON.parse(readFileSync(reportPath(layer), 'utf8')).files)) newestFor.set(file, layer);
+}
 let allKilled = 0;
 let allScored = 0;
 const rows = [];
 const survivors = [];
 for (const layer of layers) {
-  const report = JSON.parse(readFileSync(`reports/mutation/${layer}.json`, 'utf8'));
+  const report = JSON.parse(readFileSync(reportPath(layer), 'utf8'));
   let layerKilled = 0;
   let layerScored = 0;
   for (const [file, { mutants }] of Object.entries(report.files).sort()) {
+    if (newestFor.get(file) !== layer) continue;
     const scored = mutants.filter((m) => SCORED.has(m.status));
     const killed = scored.filter((m) => DETECTED.has(m.status)).length;
     const timedOut = scored.filter((m) => m.status === 'Timeout').length;

@@ -87,11 +87,12 @@ export class PodListingPoller {
     return new Promise<PodListing>((resolve, reject) => {
       const waiter = { resolve, reject };
       this.#waiters.add(waiter);
-      if (this.#waiters.size === 1 && this.#refs === 0) onWantsChange();
+      // A hidden tab that awaits the listing must say so, even when it already listed it.
+      if (this.#waiters.size === 1) onWantsChange();
       signal?.addEventListener('abort', () => {
         if (!this.#waiters.delete(waiter)) return;
         reject(new PresenceApiError({ kind: 'aborted', status: 0, endpoint: LISTING_ENDPOINT }));
-        if (this.#waiters.size === 0 && this.#refs === 0) onWantsChange();
+        if (this.#waiters.size === 0) onWantsChange();
         this.schedule();
       });
       this.schedule();

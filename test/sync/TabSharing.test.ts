@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Presence } from '../../src/model';
-import { createMemoryCoordinatorHub, type PresenceSync, type SyncMessage } from '../../src/sync';
+import { createMemoryCoordinatorHub, type PresenceSync, type PresenceSyncConfig, type SyncEvent, type SyncMessage } from '../../src/sync';
 import { MINUTE, SECOND, budgetViolations, readsOf, setupPod, startSync, usersOf } from './harness';
 
 const engines: PresenceSync[] = [];
@@ -286,5 +286,185 @@ describe('messages between tabs', () => {
     expect(second.getState(external[5]!).presence?.userId).toBe(external[5]);
     expect(budgetViolations(pod)).toEqual([]);
     expect(firstTab.isLeader()).toBe(false);
+  });
+});
+
+/** A bare tab of the hub as the other side: the engine leads, or follows the bare tab. */
+describe('what a tab says and does not say', () => {
+  async function engineWith(pod: ReturnType<typeof setupPod>, role: 'leads' | 'follows', config: PresenceSyncConfig = {}) {
+    const hub = createMemoryCoordinatorHub();
+    let peer = role === 'follows' ? hub.connect() : undefined;
+    if (peer) await vi.advanceTimersByTimeAsync(0);
+    const tab = hub.connect();
+    const sync = track(startSync(pod, { ...config, coordinator: tab }));
+    await vi.advanceTimersByTimeAsync(0);
+    peer ??= hub.connect();
+    const heard: SyncMessage[] = [];
+    peer.onMessage((m) => heard.push(m));
+    return { hub, peer, tab, sync, heard };
+  }
+  const shared = (fields: Record<string, unknown>) => fields as unknown as Presence;
+
+  it('a follower sends one wish list for a burst of retains; a leader sends none', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const follower = await engineWith(pod, 'follows');
+    for (const id of internal.slice(0, 5)) follower.sync.retain(id);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(follower.heard.filter((m) => m.t === 'want')).toEqual([
+      { t: 'want', tab: follower.tab.tabId, keys: internal.slice(0, 5), visible: true },
+    ]);
+    const leader = await engineWith(pod, 'leads');
+    for (const id of internal.slice(0, 5)) leader.sync.retain(id);
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    expect(leader.heard.filter((m) => m.t === 'want')).toEqual([]);
+  });
+
+  it('a follower that leads before its wish list goes out does not send it', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const { hub, sync, peer } = await engineWith(pod, 'follows');
+    const heard: SyncMessage[] = [];
+    hub.connect().onMessage((m) => heard.push(m));
+    sync.retain(internal[0]!);
+    peer.close();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(heard.filter((m) => m.t === 'want')).toEqual([]);
+  });
+
+  it('a hidden follower says so (its users are not read for it), unless it awaits a user or the listing', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const { sync, heard } = await engineWith(pod, 'follows', {
+      visibility: { isVisible: () => false, subscribe: () => () => undefined },
+    });
+    sync.retain(internal[0]!);
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(heard.filter((m) => m.t === 'want').at(-1)).toMatchObject({ visible: false, keys: [internal[0], '#pod-listing'] });
+    const controller = new AbortController();
+    void sync.readPodListing(controller.signal).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(heard.filter((m) => m.t === 'want').at(-1)).toMatchObject({ visible: true, keys: [internal[0], '#pod-listing'] });
+    controller.abort();
+    sync.retain(internal[2]!);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(heard.filter((m) => m.t === 'want').at(-1)).toMatchObject({ visible: false });
+    void sync.read(internal[1]!).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(heard.filter((m) => m.t === 'want').at(-1)).toMatchObject({
+      visible: true,
+      keys: [internal[0], internal[2], internal[1], '#pod-listing'],
+    });
+  });
+
+  it('a follower that stops showing a user leaves it out of its next wish list', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const { sync, heard } = await engineWith(pod, 'follows');
+    const release = sync.retain(internal[0]!);
+    sync.retain(internal[1]!);
+    await vi.advanceTimersByTimeAsync(0);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(heard.filter((m) => m.t === 'want').at(-1)).toMatchObject({ keys: [internal[1]] });
+  });
+
+  it('the leader answers a wish list with what it holds: the presence, or the error', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const [known, failing] = [internal[0]!, internal[1]!];
+    pod.faults.add({ route: 'getUser', userId: failing, status: 404 });
+    const { sync, peer, heard } = await engineWith(pod, 'leads');
+    sync.retain(known);
+    sync.retain(failing);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    heard.length = 0;
+    peer.post({ t: 'want', tab: peer.tabId, keys: [known, failing, 'not a key'], visible: true });
+    expect(heard.filter((m) => m.t === 'presence' || m.t === 'error')).toEqual([
+      { t: 'presence', key: known, presence: sync.getState(known).presence, at: expect.any(Number) },
+      { t: 'error', key: failing, error: expect.objectContaining({ kind: 'not-found', status: 404 }) },
+    ]);
+  });
+
+  it('a follower neither answers wish lists nor passes on what it hears (no echo between tabs)', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const id = internal[0]!;
+    const { sync, peer, heard } = await engineWith(pod, 'follows');
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(0);
+    peer.post({ t: 'presence', key: id, presence: shared({ userId: id, category: 'BUSY', timestamp: 5 }), at: Date.now() });
+    peer.post({ t: 'want', tab: peer.tabId, keys: [id], visible: true });
+    peer.post({ t: 'listing', at: Date.now(), presences: [shared({ userId: internal[1], category: 'AWAY' })] });
+    peer.post({ t: 'error', key: id, error: { kind: 'server', status: 500, endpoint: 'GET /v3/user/{uid}/presence' } });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(heard.filter((m) => m.t !== 'want')).toEqual([]);
+    expect(sync.getState(id).error?.kind).toBe('server');
+    expect(sync.getPodListing().listing?.userIds).toEqual([internal[1]]);
+  });
+
+  it('the leader takes no listing from another tab', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const { sync, peer } = await engineWith(pod, 'leads');
+    peer.post({ t: 'listing', at: Date.now(), presences: [shared({ userId: internal[1], category: 'AWAY' })] });
+    expect(sync.getPodListing().listing).toBeUndefined();
+    expect(sync.getState(internal[1]!).presence).toBeUndefined();
+  });
+
+  it('a shared presence keeps its pod timestamp; only a shared own presence tells who the user is', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const id = internal[0]!;
+    const { sync, peer } = await engineWith(pod, 'follows');
+    sync.retain(id);
+    peer.post({ t: 'presence', key: id, presence: shared({ userId: id, category: 'BUSY', timestamp: 1_700_000_000_000 }), at: Date.now() });
+    expect(sync.getState(id).presence).toMatchObject({ category: 'BUSY', timestamp: 1_700_000_000_000 });
+    expect(sync.selfUserId).toBeUndefined();
+    peer.post({ t: 'presence', key: 'self', presence: shared({ userId: pod.defaultUserId, category: 'AWAY' }), at: Date.now() });
+    expect(sync.selfUserId).toBe(pod.defaultUserId);
+  });
+
+  it('a shared answer that says nothing new still clears the error the follower showed, and tells its listeners', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const id = internal[0]!;
+    const { sync, peer } = await engineWith(pod, 'follows');
+    sync.retain(id);
+    const busy = shared({ userId: id, category: 'BUSY', timestamp: 5 });
+    peer.post({ t: 'presence', key: id, presence: busy, at: Date.now() });
+    peer.post({ t: 'error', key: id, error: { kind: 'server', status: 500, endpoint: 'x' } });
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    await vi.advanceTimersByTimeAsync(SECOND);
+    peer.post({ t: 'presence', key: id, presence: busy, at: Date.now() });
+    expect(sync.getState(id).error).toBeUndefined();
+    expect(events).toEqual([expect.objectContaining({ type: 'presence', key: id })]);
+  });
+
+  it('a new tab takes the leader’s state: presences, reads and registrations, and spends no budget again when it leads', async () => {
+    const pod = setupPod();
+    const { external } = usersOf(pod);
+    const id = external[0]!;
+    // A real leader first, so that registrations and reads are the pod's own.
+    const hub = createMemoryCoordinatorHub();
+    const first = startSync(pod, { coordinator: hub.connect() });
+    await vi.advanceTimersByTimeAsync(0);
+    first.retain(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const readAt = first.getState(id).lastReadAt!;
+    const late = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(late.getState(id)).toMatchObject({ presence: { userId: id }, lastReadAt: readAt });
+    late.retain(id);
+    first.destroy();
+    const registrations = pod.ledger.filter((e) => e.route === 'register').length;
+    await vi.advanceTimersByTimeAsync(5 * MINUTE - 2 * SECOND);
+    expect(readsOf(pod, id)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(4 * SECOND);
+    expect(readsOf(pod, id)).toHaveLength(2);
+    expect(pod.ledger.filter((e) => e.route === 'register').length).toBe(registrations);
+    expect(budgetViolations(pod)).toEqual([]);
   });
 });
