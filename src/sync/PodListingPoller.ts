@@ -137,7 +137,7 @@ export class PodListingPoller {
     if (share) this.post(this.#listing, clean);
   }
 
-  /** Sends the listing to the other tabs, with its users' presence (as known now, unless given). */
+  /** Sends the listing to the other tabs, with its users' presence (as known now, unless given; not when some are forgotten). */
   post(listing: PodListing, presences?: Presence[]): void {
     const state = this.#state;
     const out =
@@ -146,6 +146,9 @@ export class PodListingPoller {
         const p = state.entries.get(id)?.presence;
         return p ? [p] : [];
       });
+    // Other tabs learn the listed users from their presences: with some forgotten (swept) it would
+    // read as a shorter listing. The leader reads it afresh for whoever asks, and shares that.
+    if (out.length < listing.userIds.length) return;
     state.coordinator.post({ t: 'listing', at: listing.at, homeTenant: listing.homeTenant, presences: out });
   }
 

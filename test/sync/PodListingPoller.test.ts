@@ -6,9 +6,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PresenceApiError, type SymphonyClient } from '../../src/client';
-import type { Presence } from '../../src/model';
-import { PresenceSync, createMemoryCoordinatorHub, type SyncEvent } from '../../src/sync';
-import { MINUTE, SECOND, T0, podClient, readsOf, setupPod, startSync, usersOf } from './harness';
+import { LIST_LIMIT_MAX, type Presence } from '../../src/model';
+import { PresenceSync, createMemoryCoordinatorHub, type SyncEvent, type SyncMessage } from '../../src/sync';
+import { HOUR, MINUTE, SECOND, T0, podClient, readsOf, setupPod, startSync, usersOf } from './harness';
 
 const engines: PresenceSync[] = [];
 const track = (s: PresenceSync) => (engines.push(s), s);
@@ -170,13 +170,15 @@ describe('the pod-wide listing', () => {
       { userId: 'nope', category: 'BUSY' },
       { userId: internal[0], category: 3 },
       { userId: internal[1], category: 'BUSY', timestamp: 'soon' },
+      { userId: internal[2], category: 'AWAY', timestamp: 1234 },
     ];
     const client: SymphonyClient = { ...podClient(pod), listAllPresence: async () => answer as Presence[] };
     const sync = track(startSync(pod, {}, client));
     sync.retainPodListing();
     await vi.advanceTimersByTimeAsync(SECOND);
-    expect(sync.getPodListing().listing?.userIds).toEqual([internal[1]]);
+    expect(sync.getPodListing().listing?.userIds).toEqual([internal[1], internal[2]]);
     expect(sync.getState(internal[1]!).presence).toMatchObject({ category: 'BUSY', timestamp: undefined });
+    expect(sync.getState(internal[2]!).presence).toMatchObject({ category: 'AWAY', timestamp: 1234 });
     expect(sync.getState(internal[0]!).presence).toBeUndefined();
     answer = [];
     await vi.advanceTimersByTimeAsync(MINUTE);
@@ -225,4 +227,267 @@ describe('the pod-wide listing', () => {
     expect(follow2.getPodListing().listing).toBeDefined();
     expect(lead2.getPodListing().listing).toBeDefined();
   });
+
+  it('a follower tells the leader at once when it starts and when it stops wanting it, and only then', async () => {
+    const pod = setupPod();
+    const hub = createMemoryCoordinatorHub();
+    track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const tab = hub.connect();
+    const follower = track(startSync(pod, { coordinator: tab }));
+    const wants: string[][] = [];
+    hub.connect().onMessage((m: SyncMessage) => {
+      if (m.t === 'want' && m.tab === tab.tabId) wants.push(m.keys);
+    });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    wants.length = 0;
+    const first = follower.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    // The key other tabs (of any version) know the listing by; the leader reads it at once.
+    expect(wants).toEqual([['#pod-listing']]);
+    expect(listings(pod)).toHaveLength(1);
+    expect(follower.getPodListing().listing).toBeDefined();
+    const second = follower.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    first();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(wants).toHaveLength(1);
+    second();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(wants).toEqual([['#pod-listing'], []]);
+  });
+
+  it('a follower’s waiters: the first tells the leader, the last to abort too, and no one else', async () => {
+    const pod = setupPod();
+    const hub = createMemoryCoordinatorHub();
+    track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const tab = hub.connect();
+    const follower = track(startSync(pod, { coordinator: tab }));
+    const wants: string[][] = [];
+    hub.connect().onMessage((m: SyncMessage) => {
+      if (m.t === 'want' && m.tab === tab.tabId) wants.push(m.keys);
+    });
+    await vi.advanceTimersByTimeAsync(SECOND);
+    wants.length = 0;
+    pod.faults.add({ route: 'listAll', latencyMs: 15 * SECOND, times: 1 });
+    const step = () => vi.advanceTimersByTimeAsync(SECOND);
+    const read = (c: AbortController) => follower.readPodListing(c.signal).catch((e: unknown) => e);
+    const [a, b, c, d] = [new AbortController(), new AbortController(), new AbortController(), new AbortController()];
+    const readA = read(a);
+    await step();
+    expect(wants).toEqual([['#pod-listing']]);
+    void read(b);
+    await step();
+    a.abort();
+    await step();
+    expect(wants).toHaveLength(1);
+    expect(await readA).toMatchObject({ kind: 'aborted' });
+    b.abort();
+    await step();
+    expect(wants).toEqual([['#pod-listing'], []]);
+    // With a holder too, the first waiter and the last to abort say so (a hidden tab waits).
+    const hold = follower.retainPodListing();
+    await step();
+    expect(wants).toHaveLength(3);
+    void read(c);
+    await step();
+    expect(wants).toHaveLength(4);
+    c.abort();
+    await step();
+    expect(wants).toHaveLength(5);
+    const readD = read(d);
+    await step();
+    expect(wants).toHaveLength(6);
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    await expect(readD).resolves.toMatchObject({ userIds: expect.arrayContaining([usersOf(pod).internal[0]]) });
+    hold();
+    await step();
+    expect(wants).toEqual([['#pod-listing'], [], ...Array(4).fill(['#pod-listing']), []]);
+    // Aborting a read that already got its listing changes nothing.
+    d.abort();
+    await step();
+    expect(wants).toHaveLength(7);
+  });
+
+  it('counts its timer in stats, and sets none while a read is out', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod));
+    pod.faults.add({ route: 'listAll', latencyMs: 10 * SECOND, times: 1 });
+    const release = sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const during = sync.stats().timers;
+    sync.retainPodListing()();
+    expect(sync.stats().timers).toBe(during);
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    expect(sync.getPodListing().listing).toBeDefined();
+    expect(sync.stats().timers).toBe(during + 1);
+    release();
+    expect(sync.stats().timers).toBe(during);
+    expect(listings(pod)).toHaveLength(1);
+  });
+
+  it('destroy leaves no timer behind', async () => {
+    const pod = setupPod();
+    const sync = startSync(pod);
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(sync.getPodListing().listing).toBeDefined();
+    sync.destroy();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('asks for the largest page, with a signal that times the request out', async () => {
+    const pod = setupPod();
+    const real = podClient(pod);
+    const asked: unknown[] = [];
+    const client: SymphonyClient = {
+      ...real,
+      listAllPresence: (options) => (asked.push(options), real.listAllPresence(options)),
+    };
+    const sync = track(startSync(pod, {}, client));
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(asked).toEqual([{ limit: LIST_LIMIT_MAX, signal: expect.any(AbortSignal) }]);
+  });
+
+  it('an answer that arrives after destroy is dropped', async () => {
+    const pod = setupPod();
+    const sync = startSync(pod);
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    pod.faults.add({ route: 'listAll', latencyMs: 5 * SECOND, times: 1 });
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    sync.destroy();
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    expect(sync.getPodListing().listing).toBeUndefined();
+    expect(events.filter((e) => e.type === 'listing')).toHaveLength(0);
+  });
+
+  it('the back-off grows past the interval while failures go on', async () => {
+    const pod = setupPod();
+    pod.faults.add({ route: 'listAll', status: 500 });
+    const sync = track(startSync(pod));
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(30 * MINUTE);
+    const times = listings(pod).map((e) => e.time);
+    // 0.75 s doubling from the 8th failure on exceeds the minute, up to 0.75 × backoffMaxMs.
+    expect(times.at(-1)! - times.at(-2)!).toBe(225 * SECOND);
+  });
+
+  it('the leader sends the listing once, with the clean presences only; a follower does not pass it on', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const hub = createMemoryCoordinatorHub();
+    const leaderTab = hub.connect();
+    const real = podClient(pod);
+    const client: SymphonyClient = {
+      ...real,
+      listAllPresence: async (options) => [null as unknown as Presence, ...(await real.listAllPresence(options))],
+    };
+    const leader = track(startSync(pod, { coordinator: leaderTab }, client));
+    await vi.advanceTimersByTimeAsync(0);
+    const follower = track(startSync(pod, { coordinator: hub.connect() }));
+    const heard: { from: boolean; m: SyncMessage }[] = [];
+    const spy = hub.connect();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    spy.onMessage((m: SyncMessage) => heard.push({ from: 'tab' in m ? m.tab === leaderTab.tabId : false, m }));
+    leader.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const sent = heard.map((h) => h.m).filter((m) => m.t === 'listing' || m.t === 'presence');
+    expect(sent).toHaveLength(1);
+    const listing = sent[0]!;
+    if (listing.t !== 'listing') throw new Error('not a listing');
+    expect(listing.presences.map((p) => p.userId)).toEqual(leader.getPodListing().listing?.userIds);
+    expect(follower.getPodListing().listing?.userIds).toEqual(leader.getPodListing().listing?.userIds);
+    expect(follower.getState(internal[0]!).presence?.userId).toBe(internal[0]);
+  });
+
+  it('a listed user’s error clears with word to listeners; an unchanged listing says nothing', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const id = internal[0]!;
+    const sync = track(startSync(pod));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    pod.faults.add({ route: 'getUser', userId: id, status: 500, times: 1 });
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(sync.getState(id).error?.kind).toBe('server');
+    const events: SyncEvent[] = [];
+    sync.subscribe((e) => events.push(e));
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sync.getState(id).error).toBeUndefined();
+    expect(events.filter((e) => e.type === 'presence' && e.key === id)).toHaveLength(1);
+    events.length = 0;
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(listings(pod)).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'presence')).toEqual([]);
+  });
+
+  it('a listing clears a listed user’s back-off, unless a later read of theirs failed', async () => {
+    for (const listingFirst of [false, true]) {
+      const pod = setupPod();
+      const { internal } = usersOf(pod);
+      const id = internal[0]!;
+      const real = podClient(pod);
+      let answer: (() => void) | undefined;
+      const client: SymphonyClient = {
+        ...real,
+        // listingFirst: the listing is asked before the user's good read and answers after the failed one.
+        listAllPresence: (options) =>
+          listingFirst ? new Promise<void>((r) => (answer = r)).then(() => real.listAllPresence(options)) : real.listAllPresence(options),
+      };
+      const sync = startSync(pod, { backoffBaseMs: 4 * MINUTE, backoffMaxMs: 8 * MINUTE, requestTimeoutMs: 5 * MINUTE }, client);
+      if (listingFirst) sync.retainPodListing();
+      await vi.advanceTimersByTimeAsync(SECOND);
+      sync.retain(id);
+      await vi.advanceTimersByTimeAsync(SECOND);
+      pod.faults.add({ route: 'getUser', userId: id, status: 500, times: 1 });
+      await vi.advanceTimersByTimeAsync(MINUTE);
+      expect(sync.getState(id).error?.kind).toBe('server');
+      expect(readsOf(pod, id)).toHaveLength(2);
+      const failedAt = readsOf(pod, id)[1]!.time;
+      expect(sync.getState(id).nextReadAt).toBeGreaterThan(failedAt + 2 * MINUTE);
+      if (listingFirst) answer!();
+      else sync.retainPodListing();
+      await vi.advanceTimersByTimeAsync(SECOND);
+      expect(sync.getPodListing().listing?.userIds).toContain(id);
+      // Cleared: due a minute after the failed read; kept: backed off for minutes.
+      if (listingFirst) expect(sync.getState(id).nextReadAt).toBeGreaterThan(failedAt + 2 * MINUTE);
+      else expect(sync.getState(id).nextReadAt).toBe(failedAt + MINUTE);
+      sync.destroy();
+      vi.useRealTimers();
+    }
+  });
+
+  it('a new follower is not given a listing whose users the leader has forgotten, but the fresh one', async () => {
+    const pod = setupPod();
+    const hub = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { coordinator: hub.connect() }));
+    await vi.advanceTimersByTimeAsync(0);
+    const first = track(startSync(pod, { coordinator: hub.connect() }));
+    const release = first.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const held = leader.getPodListing().listing!;
+    expect(held.userIds.length).toBeGreaterThan(0);
+    release();
+    // Nobody shows the listed users (one was shown for a moment): the leader forgets them, but keeps the listing.
+    leader.retain(held.userIds[0]!)();
+    await vi.advanceTimersByTimeAsync(2 * HOUR);
+    expect(leader.stats().entries).toBeLessThan(held.userIds.length);
+    const sent: SyncMessage[] = [];
+    hub.connect().onMessage((m: SyncMessage) => {
+      if (m.t === 'listing') sent.push(m);
+    });
+    const second = track(startSync(pod, { coordinator: hub.connect() }));
+    const read = second.readPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const got = await read;
+    expect(got.at).toBeGreaterThan(held.at);
+    expect([...got.userIds].sort()).toEqual([...held.userIds].sort());
+    for (const m of sent) if (m.t === 'listing') for (const p of m.presences) expect(p).toMatchObject({ userId: expect.any(String) });
+  });
 });
+

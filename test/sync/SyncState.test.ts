@@ -71,4 +71,32 @@ describe('shared state', () => {
     expect(sync.getState(me).presence?.category).toBe('AWAY');
     expect(sync.getState('self').presence?.category).toBe('AWAY');
   });
+
+  it('the own id answered by the pod-wide listing also updates the own presence', async () => {
+    const pod = setupPod();
+    const sync = track(startSync(pod));
+    sync.retain('self');
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const me = sync.selfUserId!;
+    expect(sync.getState('self').presence?.category).not.toBe('AWAY');
+    pod.setUserPresence(me, 'AWAY');
+    sync.retainPodListing();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(sync.getPodListing().listing?.userIds).toContain(me);
+    expect(sync.getState(me).presence?.category).toBe('AWAY');
+    expect(sync.getState('self').presence?.category).toBe('AWAY');
+  });
+
+  it('a user seen for the first time has not been registered afresh yet: a 403 of an external user registers again first', async () => {
+    const pod = setupPod();
+    const id = usersOf(pod).external[0]!;
+    pod.faults.add({ route: 'getUser', userId: id, status: 403, times: 1 });
+    const sync = track(startSync(pod, { selfTenant: pod.homeTenantId }));
+    sync.retain(id);
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(sync.getState(id)).toMatchObject({ stopped: false, error: undefined });
+    expect(sync.getState(id).presence?.userId).toBe(id);
+    expect(pod.ledger.filter((e) => e.route === 'register')).toHaveLength(2);
+  });
 });
+
