@@ -54,5 +54,7 @@ export default {
   jsonReporter: { fileName: `reports/mutation/${layer}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: true },
   tempDirName: '.stryker-tmp',
+  // Runs side by side (each with its own --tempDirName) must not copy each other's sandboxes.
+  ignorePatterns: ['.stryker-tmp*', 'reports', 'dist', 'storybook-static', 'test-results'],
   cleanTempDir: 'always',
 };
