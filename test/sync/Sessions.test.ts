@@ -401,4 +401,21 @@ describe('the marks a reload shows', () => {
     expect(second.getState(colleague).presence?.updateDueAt).toBe(lastRead + MINUTE);
     second.destroy();
   });
+
+  it('with the tenant given: an external user restored is marked at the end of its 5-minute gap, not now', async () => {
+    const pod = setupPod();
+    const persistence = memoryPersistence();
+    const external = usersOf(pod).external[0]!;
+    const config = { persistence, selfTenant: pod.homeTenantId };
+    const first = startSync(pod, config);
+    first.retain(external);
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    first.destroy();
+    const second = startSync(pod, config);
+    second.retain(external);
+    await vi.advanceTimersByTimeAsync(0);
+    const { lastReadAt, presence } = second.getState(external);
+    expect(presence?.updateDueAt).toBe(lastReadAt! + 5 * MINUTE + SECOND);
+    second.destroy();
+  });
 });
