@@ -390,15 +390,25 @@ describe('the marks a reload shows', () => {
         })
       : podClient(pod);
     const colleague = usersOf(pod).internal[0]!;
+    const contact = usersOf(pod).external[0]!;
     const first = startSync(pod, { persistence }, client);
     first.retain(colleague);
+    first.retain(contact);
     await vi.advanceTimersByTimeAsync(10 * SECOND);
     first.destroy();
     const second = startSync(pod, { persistence }, client);
+    const marks = new Map<string, Array<number | undefined>>();
+    second.subscribe((e) => {
+      if (e.type === 'presence') marks.set(e.key, [...(marks.get(e.key) ?? []), e.presence.updateDueAt]);
+    });
     second.retain(colleague);
+    second.retain(contact);
     await vi.advanceTimersByTimeAsync(0);
     const lastRead = second.getState(colleague).lastReadAt!;
     expect(second.getState(colleague).presence?.updateDueAt).toBe(lastRead + MINUTE);
+    // Badges hear the corrected mark; a mark that was right (the external contact's) is not announced again.
+    expect(marks.get(colleague)?.at(-1)).toBe(lastRead + MINUTE);
+    expect(marks.get(contact)).toEqual([second.getState(contact).lastReadAt! + 5 * MINUTE + SECOND]);
     second.destroy();
   });
 
