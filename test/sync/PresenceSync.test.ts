@@ -191,7 +191,7 @@ describe('the engine’s public API', () => {
     expect(sync.selfUserId).toBe(pod.defaultUserId);
     expect([sync.isExternal(internal[0]!), sync.isExternal(external[0]!)]).toEqual([false, true]);
     expect(sync.getState('self').external).toBe(false);
-    expect(sync.getState(external[0]!)).toMatchObject({ external: true, presence: undefined, nextReadAt: undefined });
+    expect(sync.getState(external[0]!)).toMatchObject({ external: true, presence: undefined, nextReadAt: undefined, stopped: false });
     expect([sync.keyOf(), sync.keyOf(null), sync.keyOf('self'), sync.keyOf(Number(internal[0]))]).toEqual([
       'self',
       'self',
@@ -213,6 +213,21 @@ describe('the engine’s public API', () => {
     expect(sync.stats().timers).toBeGreaterThanOrEqual(3);
     release();
     expect(sync.stats().retained).toBe(1);
+  });
+
+  it('a listener that unsubscribes hears nothing more', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const sync = track(startSync(pod));
+    const heard: string[] = [];
+    const stop = sync.subscribe((e) => heard.push(e.type));
+    sync.retain(internal[0]!);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const before = heard.length;
+    expect(before).toBeGreaterThan(0);
+    stop();
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    expect(heard).toHaveLength(before);
   });
 
   it('destroy says goodbye to the other tabs', async () => {

@@ -443,6 +443,19 @@ describe('what a tab says and does not say', () => {
     expect(events).toEqual([expect.objectContaining({ type: 'presence', key: id })]);
   });
 
+  it('an answer asked before the one a follower shows neither replaces it nor clears its error', async () => {
+    const pod = setupPod();
+    const { internal } = usersOf(pod);
+    const id = internal[0]!;
+    const { sync, peer } = await engineWith(pod, 'follows');
+    sync.retain(id);
+    const asked = Date.now();
+    peer.post({ t: 'presence', key: id, presence: shared({ userId: id, category: 'BUSY', timestamp: 5 }), at: asked });
+    peer.post({ t: 'error', key: id, error: { kind: 'server', status: 500, endpoint: 'x' } });
+    peer.post({ t: 'presence', key: id, presence: shared({ userId: id, category: 'AWAY', timestamp: 9 }), at: asked - SECOND });
+    expect(sync.getState(id)).toMatchObject({ presence: { category: 'BUSY' }, error: { kind: 'server' } });
+  });
+
   it('a new tab takes the leader’s state: presences, reads and registrations, and spends no budget again when it leads', async () => {
     const pod = setupPod();
     const { external } = usersOf(pod);
