@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PresenceApiError, createSymphonyClient, type SymphonyClient } from '../../src/client';
-import { DEFAULT_SESSION_TOKEN, type MockPod } from '../../src/mock-pod';
+import { DEFAULT_SESSION_TOKEN } from '../../src/mock-pod';
 import type { UserId } from '../../src/model';
 import { PresenceSync, createMemoryCoordinatorHub, type PersistedEntry, type PresencePersistence } from '../../src/sync';
 import {
@@ -19,6 +19,7 @@ import {
   memoryPersistence,
   podClient,
   podFetch,
+  proxyClient,
   readsOf,
   setupPod,
   startSync,
@@ -49,18 +50,6 @@ function loggedPersistence(inner: PresencePersistence = memoryPersistence()) {
 }
 
 /** A client behind the app's proxy: no token in the browser, the proxy adds the user's session. */
-function proxyClient(pod: MockPod, token = DEFAULT_SESSION_TOKEN): SymphonyClient {
-  const inner = podFetch(pod);
-  return createSymphonyClient({
-    podUrl: POD_URL,
-    fetch: (input, init) => {
-      const headers = new Headers(init?.headers);
-      headers.set('sessionToken', token);
-      return inner(input, { ...init, headers });
-    },
-  });
-}
-
 const shown = (sync: PresenceSync, id: UserId | 'self') => sync.getState(id).presence?.category ?? 'loading';
 
 describe('saving for a reload', () => {
@@ -378,17 +367,7 @@ describe('the marks a reload shows', () => {
   ])('%s: a colleague restored before the own tenant is known is marked to update within one internal interval', async (_how, proxied) => {
     const pod = setupPod();
     const persistence = memoryPersistence();
-    const inner = podFetch(pod);
-    const client = proxied
-      ? createSymphonyClient({
-          podUrl: POD_URL,
-          fetch: (input, init) => {
-            const headers = new Headers(init?.headers);
-            headers.set('sessionToken', DEFAULT_SESSION_TOKEN);
-            return inner(input, { ...init, headers });
-          },
-        })
-      : podClient(pod);
+    const client = proxied ? proxyClient(pod) : podClient(pod);
     const colleague = usersOf(pod).internal[0]!;
     const contact = usersOf(pod).external[0]!;
     const first = startSync(pod, { persistence }, client);

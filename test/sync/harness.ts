@@ -32,6 +32,19 @@ export function podClient(pod: MockPod, token = DEFAULT_SESSION_TOKEN): Symphony
   return createSymphonyClient({ podUrl: POD_URL, getSessionToken: () => token, fetch: podFetch(pod) });
 }
 
+/** A browser client behind the app's backend proxy: no token in the browser, the backend adds the session. */
+export function proxyClient(pod: MockPod, token = DEFAULT_SESSION_TOKEN): SymphonyClient {
+  const inner = podFetch(pod);
+  return createSymphonyClient({
+    podUrl: POD_URL,
+    fetch: (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set('sessionToken', token);
+      return inner(input, { ...init, headers });
+    },
+  });
+}
+
 export function setupPod(options: MockPodOptions = {}) {
   vi.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   return createMockPod({ seed: 7, churn: false, ...options });

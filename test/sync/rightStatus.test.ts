@@ -12,6 +12,7 @@ import {
   memoryPersistence,
   podClient,
   podFetch,
+  proxyClient,
   setupPod,
   startSync,
   truth,
@@ -254,16 +255,8 @@ describe('reloads: the 5-minute budget belongs to the session, not the page', ()
   it('behind a proxy (no token in the browser) a reload restores too, filed under the requesting user', async () => {
     const pod = setupPod();
     const persistence = memoryPersistence();
-    const inner = podFetch(pod);
     // The app's backend adds the session; the browser's client has no token provider.
-    const viaProxy = createSymphonyClient({
-      podUrl: POD_URL,
-      fetch: (input, init) => {
-        const headers = new Headers(init?.headers);
-        headers.set('sessionToken', DEFAULT_SESSION_TOKEN);
-        return inner(input, { ...init, headers });
-      },
-    });
+    const viaProxy = proxyClient(pod);
     const first = await dashboard(pod, { persistence }, viaProxy);
     await vi.advanceTimersByTimeAsync(MINUTE);
     first.sync.destroy();
