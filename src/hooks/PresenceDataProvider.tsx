@@ -45,6 +45,10 @@ function createEngine(client: SymphonyClient, options: PresenceSyncConfig | unde
   return new PresenceSync(client, { ...options, coordinator, source: source ?? options?.source });
 }
 
+// StrictMode runs every effect a second time at once, the children's before this provider's:
+// detached in between, their queries' second fetch found no engine and showed "no provider" as an
+// error for a moment. The engine is let go on the next tick unless the effect runs again first.
+const pendingDetach = new WeakMap<QueryClient, ReturnType<typeof setTimeout>>();
 
 /**
  * The hooks' provider: runs the presence engine on `client` and connects it to TanStack Query,
@@ -63,6 +67,8 @@ export function PresenceDataProvider(props: PresenceDataProviderProps) {
   const engine = usePresenceEngine(client, () => createEngine(client, options, crossTab, source), shared);
 
   useEffect(() => {
+    clearTimeout(pendingDetach.get(queryClient));
+    pendingDetach.delete(queryClient);
     const detach = attachPresenceSync(queryClient, engine);
     // A poll of the pod-wide listing can change hundreds of users in one go: their cache writes
     // are applied together, so a roster re-renders once per poll, not once per changed person.
@@ -95,7 +101,7 @@ export function PresenceDataProvider(props: PresenceDataProviderProps) {
     return () => {
       stopped = true;
       unsubscribe();
-      detach();
+      pendingDetach.set(queryClient, setTimeout(detach, 0));
     };
   }, [engine, queryClient]);
 

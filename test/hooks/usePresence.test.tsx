@@ -1,8 +1,10 @@
-import { act, screen } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, render, screen } from '@testing-library/react';
+import { StrictMode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UserId } from '../../src/model';
-import { presenceQueries, usePresence, usePresences, useSetPresence } from '../../src/hooks';
-import { MINUTE, SECOND, budgetViolations, readsOf, setupPod, usersOf } from '../sync/harness';
+import { PresenceDataProvider, presenceQueries, usePresence, usePresences, useSetPresence } from '../../src/hooks';
+import { MINUTE, SECOND, budgetViolations, podClient, readsOf, setupPod, usersOf } from '../sync/harness';
 import { renderWithPod } from '../utils';
 
 afterEach(() => {
@@ -70,6 +72,39 @@ describe('usePresence', () => {
     await flush();
     for (const t of ['a', 'b', 'c']) expect(screen.getByTestId(t).textContent).toBe('error:InvalidUserIdError');
     expect(pod.ledger.filter((e) => e.route === 'getUser')).toHaveLength(0);
+  });
+
+  it.each([
+    ['its own QueryClient', false],
+    ["the app's QueryClientProvider", true],
+  ])('StrictMode with %s: the first render goes from loading to the value, never through an error', async (_, outer) => {
+    // StrictMode runs every effect twice, children before parents: the queries' second fetch ran
+    // while the provider's effect had detached the engine, and showed "no provider" for a moment.
+    const pod = setupPod();
+    const { internal, external } = usersOf(pod);
+    const shown: string[] = [];
+    function Watched({ id, testId }: { id?: string; testId: string }) {
+      const q = usePresence(id);
+      shown.push(`${testId}:${q.isError ? `error:${q.error.message}` : q.data ? 'value' : 'loading'}`);
+      return null;
+    }
+    const ui = (
+      <>
+        <Watched testId="me" />
+        <Watched id={internal[0]} testId="internal" />
+        <Watched id={external[0]} testId="external" />
+      </>
+    );
+    const client = podClient(pod);
+    const tree = (
+      <PresenceDataProvider client={client} crossTab={false}>
+        {ui}
+      </PresenceDataProvider>
+    );
+    render(<StrictMode>{outer ? <QueryClientProvider client={new QueryClient()}>{tree}</QueryClientProvider> : tree}</StrictMode>);
+    await flush();
+    expect(shown.filter((s) => s.includes(':error:'))).toEqual([]);
+    for (const t of ['me', 'internal', 'external']) expect(shown).toContain(`${t}:value`);
   });
 
   it('StrictMode, remounts and focus events never read an external user twice within 5 minutes', async () => {

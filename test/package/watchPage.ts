@@ -17,6 +17,10 @@ export function watchPage(page: Page): PageWatch {
     if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
+  // A request the browser gave up on (a reload mid-flight, a refused connection) has no response.
+  page.on('requestfailed', (r) => {
+    if (!r.url().endsWith('/favicon.ico')) failed.push(`failed ${r.url()}: ${r.failure()?.errorText ?? 'unknown'}`);
+  });
   page.on('response', (r) => {
     if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) failed.push(`${r.status()} ${r.url()}`);
   });
