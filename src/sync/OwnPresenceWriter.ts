@@ -6,6 +6,8 @@ import type { PresenceKey } from './presenceKey';
 import { isTransient, toApiError } from './requests';
 import type { SyncState } from './SyncState';
 
+const aborted = () => new PresenceApiError({ kind: 'aborted', status: 0, endpoint: 'POST /v2/user/presence' });
+
 /** Tries of one set before it fails (rate limits, server and network faults only). */
 const SET_ATTEMPTS = 3;
 
@@ -64,6 +66,7 @@ export class OwnPresenceWriter {
     if (typeof input?.category !== 'string' || input.category.length === 0) {
       return Promise.reject(new PresenceApiError({ kind: 'bad-request', status: 0, endpoint: 'POST /v2/user/presence' }));
     }
+    if (state.destroyed) return Promise.reject(aborted());
     const seq = ++this.#seq;
     this.#lastWriteAt = state.now();
     this.#pending = { category: input.category, soft: input.soft, seq };
@@ -131,6 +134,8 @@ export class OwnPresenceWriter {
             entry.presence = result;
             entry.seenAt = state.now();
           }
+          // Destroyed meanwhile, the newer choice is never sent: this one is what the pod holds.
+          if (state.destroyed) this.#settle(job.seq, (w) => w.resolve(result));
         }
       } catch (error) {
         if (!this.#pending) {
@@ -140,6 +145,11 @@ export class OwnPresenceWriter {
       }
     }
     this.#writing = false;
+    // Choices the destroyed engine will never send: their callers learn so rather than wait for ever.
+    if (state.destroyed) {
+      this.#pending = undefined;
+      this.#settle(this.#seq, (w) => w.reject(aborted()));
+    }
   }
 
   #settle(upTo: number, settle: (w: WriteWaiter) => void): void {

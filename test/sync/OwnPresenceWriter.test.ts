@@ -180,15 +180,29 @@ describe('own presence writes', () => {
     expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(1);
   });
 
-  it('a choice made while a set is out is not sent once the engine is destroyed', async () => {
+  it('a choice made while a set is out is not sent once the engine is destroyed, and its promise rejects as aborted', async () => {
     const pod = setupPod({ latencyMs: 2 * SECOND });
     const sync = startSync(pod);
-    void sync.setOwnPresence({ category: 'BUSY' });
-    void sync.setOwnPresence({ category: 'AWAY' });
+    const first = sync.setOwnPresence({ category: 'BUSY' }).then(
+      (p) => p.category,
+      (e: unknown) => e,
+    );
+    const second = sync.setOwnPresence({ category: 'AWAY' }).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(SECOND);
     sync.destroy();
     await vi.advanceTimersByTimeAsync(MINUTE);
     expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(1);
+    // Neither is left hanging: the pod took the first, the second was never sent.
+    expect(await first).toBe('BUSY');
+    expect(await second).toMatchObject({ kind: 'aborted', endpoint: 'POST /v2/user/presence' });
+  });
+
+  it('a set asked of a destroyed engine rejects as aborted and sends nothing', async () => {
+    const pod = setupPod();
+    const sync = startSync(pod);
+    sync.destroy();
+    await expect(sync.setOwnPresence({ category: 'BUSY' })).rejects.toMatchObject({ kind: 'aborted' });
+    expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(0);
   });
 
   it('a try that waited out a 429 gives way to a newer choice, which does not count as an answer meanwhile', async () => {
