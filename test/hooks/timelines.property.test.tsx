@@ -1,0 +1,240 @@
+/**
+ * Generated timelines again, this time as the user sees them: React in StrictMode, the hooks
+ * and their query cache between the engine and the screen. Badges mount and unmount (one user
+ * may be shown twice), the page reloads (its state kept in sessionStorage), the token rotates,
+ * the window takes focus, while users of the pod set statuses, sign out and back in and idle.
+ *
+ * Checked at every render, not at a few sampled moments: no badge ever shows an error, not even
+ * for one render (StrictMode's second run of the effects once flashed "no provider"). Checked
+ * every 30 simulated seconds: once a change, a mount or a reload is older than the refresh
+ * interval (internal users) or the 5-minute budget (external users), each badge shows what the
+ * pod shows this viewer. And no request of the page breaks a rule of the pod.
+ *
+ * Runs: PROPERTY_RUNS (default 25 per pass); e.g. PROPERTY_RUNS=200 npx vitest run hooks/timelines.
+ */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, render, type RenderResult } from '@testing-library/react';
+import fc from 'fast-check';
+import { StrictMode, type ReactNode } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createSymphonyClient } from '../../src/client';
+import { PresenceDataProvider, usePresence } from '../../src/hooks';
+import { ALL_ASSUMPTIONS_OFF, DEFAULT_SESSION_TOKEN, type MockPodAssumptions } from '../../src/mock-pod';
+import type { UserId } from '../../src/model';
+import { MINUTE, POD_URL, SECOND, podFetch, setupPod, truth } from '../sync/harness';
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 25);
+// As in the engine's timelines: one interval (or the 5-minute budget and its 1 s margin) after
+// the last change, plus the time a read and a render take here.
+const INTERNAL_BOUND = MINUTE + 2 * SECOND;
+const EXTERNAL_BOUND = 5 * MINUTE + 3 * SECOND;
+const USERS = 7;
+const SETTABLE = ['AVAILABLE', 'BUSY', 'ON_THE_PHONE', 'BE_RIGHT_BACK', 'DO_NOT_DISTURB', 'OUT_OF_OFFICE', 'OFF_WORK', 'IN_A_MEETING'];
+
+type Step =
+  | { t: 'mount'; user: number }
+  | { t: 'unmount'; user: number }
+  | { t: 'set'; user: number; category: string }
+  | { t: 'offline'; user: number }
+  | { t: 'online'; user: number }
+  | { t: 'idle'; user: number; idle: boolean }
+  | { t: 'rotate' }
+  | { t: 'reload' }
+  | { t: 'focus' }
+  | { t: 'wait'; ms: number };
+
+const user = fc.nat(USERS - 1);
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('mount' as const), user }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('unmount' as const), user }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('set' as const), user, category: fc.constantFrom(...SETTABLE) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('offline' as const), user }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('online' as const), user }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('idle' as const), user, idle: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.constant({ t: 'rotate' as const }) },
+  { weight: 1, arbitrary: fc.constant({ t: 'reload' as const }) },
+  { weight: 1, arbitrary: fc.constant({ t: 'focus' as const }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('wait' as const), ms: fc.integer({ min: SECOND, max: 8 * MINUTE }) }) },
+);
+
+interface Shown {
+  slot: number;
+  id: UserId;
+  text: string;
+}
+
+async function runTimeline(initial: number[], steps: Step[], assumptions: MockPodAssumptions, ownQueryClient: boolean): Promise<void> {
+  // Each run is a fresh tab; a reload within the run keeps what the page saved.
+  sessionStorage.clear();
+  const pod = setupPod({ assumptions });
+  const me = pod.defaultUserId;
+  const home = pod.users.filter((u) => u.tenantId === pod.homeTenantId && u.id !== me).map((u) => u.id);
+  const connected = pod.users.filter((u) => u.tenantId !== pod.homeTenantId && pod.isConnected(me, u.id)).map((u) => u.id);
+  const stranger = pod.users.find((u) => u.tenantId !== pod.homeTenantId && !pod.isConnected(me, u.id))!.id;
+  const ids: UserId[] = [...home.slice(0, 3), ...connected.slice(0, 3), stranger];
+  expect(ids).toHaveLength(USERS);
+  const external = (id: UserId) => pod.getUser(id)!.tenantId !== pod.homeTenantId;
+  // With ASM-UNCONNECTED-OFFLINE off the pod refuses a stranger: "forbidden" is then right.
+  const strangerForbidden = assumptions.unconnectedReadsOffline === false;
+  const expected = (id: UserId) => (id === stranger && strangerForbidden ? 'error:forbidden' : truth(pod, me, id));
+
+  let token = DEFAULT_SESSION_TOKEN;
+  const newClient = () =>
+    createSymphonyClient({
+      podUrl: POD_URL,
+      fetch: podFetch(pod),
+      getSessionToken: ({ forceRefresh }) => {
+        if (forceRefresh) token = pod.createSession({ userId: me });
+        return token;
+      },
+    });
+
+  // Every text any badge rendered, and the badges on screen now.
+  const rendered: Shown[] = [];
+  function Badge({ id, slot }: { id: UserId; slot: number }) {
+    const { data, error } = usePresence(id);
+    const text = error ? `error:${(error as { kind?: string }).kind ?? error.message}` : data ? data.category : '…';
+    rendered.push({ slot, id, text });
+    return <span data-slot={slot}>{text}</span>;
+  }
+  // The badges on the page's first render, with the provider: the case StrictMode once broke.
+  let slots: Array<{ slot: number; id: UserId; mountedAt: number }> = initial.map((u, slot) => ({ slot, id: ids[u]!, mountedAt: Date.now() }));
+  let nextSlot = slots.length;
+  let client = newClient();
+  const tree = (): ReactNode => {
+    const provider = (
+      <PresenceDataProvider client={client} options={{ random: () => 0.5 }}>
+        {slots.map((s) => (
+          <Badge key={s.slot} id={s.id} slot={s.slot} />
+        ))}
+      </PresenceDataProvider>
+    );
+    // Either the provider's own QueryClient or the app's, around it.
+    return <StrictMode>{ownQueryClient ? provider : <QueryClientProvider client={appQueryClient}>{provider}</QueryClientProvider>}</StrictMode>;
+  };
+  let appQueryClient = new QueryClient();
+  let view: RenderResult = render(tree());
+  const rerender = () => act(() => view.rerender(tree()));
+
+  const changedAt = new Map<UserId, number>(ids.map((id) => [id, Date.now()]));
+  let seenTruth = new Map(ids.map((id) => [id, truth(pod, me, id)]));
+  let disturbedAt = Date.now();
+  const noteChanges = () => {
+    for (const id of ids) if (truth(pod, me, id) !== seenTruth.get(id)) changedAt.set(id, Date.now());
+    seenTruth = new Map(ids.map((id) => [id, truth(pod, me, id)]));
+  };
+
+  const check = (label: string) => {
+    const errors = rendered.filter((r) => r.text.startsWith('error:') && !(r.id === stranger && r.text === 'error:forbidden'));
+    expect(errors, `${label}: a badge rendered an error`).toEqual([]);
+    const now = Date.now();
+    for (const s of slots) {
+      const text = view.container.querySelector(`[data-slot="${s.slot}"]`)?.textContent;
+      // Forbidden is said only after one fresh registration and a second read: two budgets.
+      const bound = s.id === stranger && strangerForbidden ? 2 * EXTERNAL_BOUND : external(s.id) ? EXTERNAL_BOUND : INTERNAL_BOUND;
+      const since = Math.max(changedAt.get(s.id)!, disturbedAt, s.mountedAt);
+      if (now - since > bound) expect(text, `${label}: slot ${s.slot}, ${external(s.id) ? 'external' : 'internal'} ${s.id}`).toBe(expected(s.id));
+    }
+    const broken = pod.ledger.filter((e) => (e.status === 429 || e.status === 403) && !(strangerForbidden && e.userId === stranger && e.status === 403));
+    expect(broken.map((e) => `${e.status} ${e.route} ${e.userId} at ${e.time}`), label).toEqual([]);
+  };
+
+  for (const [i, step] of steps.entries()) {
+    const label = `step ${i} ${JSON.stringify(step)}`;
+    switch (step.t) {
+      case 'mount':
+        slots = [...slots, { slot: nextSlot++, id: ids[step.user]!, mountedAt: Date.now() }];
+        rerender();
+        break;
+      case 'unmount': {
+        const gone = slots.find((s) => s.id === ids[step.user]);
+        slots = slots.filter((s) => s !== gone);
+        rerender();
+        break;
+      }
+      case 'set':
+        pod.setUserPresence(ids[step.user]!, step.category);
+        break;
+      case 'offline':
+        pod.setOnline(ids[step.user]!, false);
+        break;
+      case 'online':
+        pod.setOnline(ids[step.user]!, true);
+        break;
+      case 'idle':
+        pod.setIdle(ids[step.user]!, step.idle);
+        break;
+      case 'rotate':
+        token = pod.createSession({ userId: me });
+        disturbedAt = Date.now();
+        break;
+      case 'reload':
+        // A new page: new client, new QueryClient, what sessionStorage kept.
+        view.unmount();
+        client = newClient();
+        appQueryClient = new QueryClient();
+        view = render(tree());
+        disturbedAt = Date.now();
+        break;
+      case 'focus':
+        act(() => {
+          window.dispatchEvent(new Event('focus'));
+          document.dispatchEvent(new Event('visibilitychange'));
+        });
+        break;
+      case 'wait':
+        break;
+    }
+    noteChanges();
+    const ms = step.t === 'wait' ? step.ms : SECOND;
+    for (let done = 0; done < ms; done += 30 * SECOND) {
+      await act(() => vi.advanceTimersByTimeAsync(Math.min(30 * SECOND, ms - done)));
+      noteChanges();
+      check(label);
+    }
+  }
+  view.unmount();
+  await act(() => vi.advanceTimersByTimeAsync(SECOND));
+}
+
+describe('generated timelines through React: what the badges show', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it.each<[string, MockPodAssumptions]>([
+    ['with every assumption in force', {}],
+    ['with every assumption switched off', ALL_ASSUMPTIONS_OFF],
+  ])('%s', async (_label, assumptions) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(user, { maxLength: 3 }), fc.array(stepArb, { minLength: 5, maxLength: 20 }), fc.boolean(), async (initial, steps, ownQueryClient) => {
+        try {
+          await runTimeline(initial, steps, assumptions, ownQueryClient);
+        } finally {
+          vi.useRealTimers();
+        }
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+  }, 600_000);
+
+  it('a hand-written timeline: shown from the first render, mounted twice, reload, rotate, remount after the budget', async () => {
+    await runTimeline(
+      [0, 3],
+      [
+        { t: 'mount', user: 3 },
+        { t: 'set', user: 3, category: 'BUSY' },
+        { t: 'wait', ms: 2 * MINUTE },
+        { t: 'reload' },
+        { t: 'unmount', user: 3 },
+        { t: 'offline', user: 0 },
+        { t: 'rotate' },
+        { t: 'wait', ms: 6 * MINUTE },
+        { t: 'mount', user: 3 },
+        { t: 'online', user: 0 },
+        { t: 'focus' },
+        { t: 'wait', ms: 6 * MINUTE },
+      ],
+      {},
+      true,
+    );
+  });
+});
