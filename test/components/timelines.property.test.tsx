@@ -1,16 +1,18 @@
 /**
- * Generated timelines again, this time as the user sees them: React in StrictMode, the hooks
- * and their query cache between the engine and the screen. Badges mount and unmount (one user
+ * Generated timelines again (the engine's are in test/sync), this time as the user sees them:
+ * React in StrictMode, the hooks and their query cache between the engine and the screen, shown
+ * by the README's `usePresence` text and by `PresenceBadge`. Badges mount and unmount (one user
  * may be shown twice), the page reloads (its state kept in sessionStorage), the token rotates,
  * the window takes focus, while users of the pod set statuses, sign out and back in and idle.
  *
- * Checked at every render, not at a few sampled moments: no badge ever shows an error, not even
+ * Checked at every render (the badge: every change of the page), not at a few sampled moments:
+ * no badge ever shows an error, not even
  * for one render (StrictMode's second run of the effects once flashed "no provider"). Checked
  * every 30 simulated seconds: once a change, a mount or a reload is older than the refresh
  * interval (internal users) or the 5-minute budget (external users), each badge shows what the
  * pod shows this viewer. And no request of the page breaks a rule of the pod.
  *
- * Runs: PROPERTY_RUNS (default 25 per pass); e.g. PROPERTY_RUNS=200 npx vitest run hooks/timelines.
+ * Runs: PROPERTY_RUNS (default 25 per pass); e.g. PROPERTY_RUNS=200 npx vitest run components/timelines.
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render, type RenderResult } from '@testing-library/react';
@@ -18,6 +20,7 @@ import fc from 'fast-check';
 import { StrictMode, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSymphonyClient } from '../../src/client';
+import { PresenceBadge, PresenceProvider } from '../../src/components';
 import { PresenceDataProvider, usePresence } from '../../src/hooks';
 import { ALL_ASSUMPTIONS_OFF, DEFAULT_SESSION_TOKEN, type MockPodAssumptions } from '../../src/mock-pod';
 import type { UserId } from '../../src/model';
@@ -63,7 +66,25 @@ interface Shown {
   text: string;
 }
 
-async function runTimeline(initial: number[], steps: Step[], assumptions: MockPodAssumptions, ownQueryClient: boolean): Promise<void> {
+/** What shows a user: the README's hook-driven text, or the library's own connected badge. */
+type Widget = 'hook' | 'badge';
+
+/** What a slot shows: the category, `…` while loading, or `error:<kind>` (the badge's failed statuses: `error:forbidden`...). */
+function shownBy(widget: Widget, el: Element | null | undefined): string | undefined {
+  if (!el) return undefined;
+  if (widget === 'hook') return el.textContent ?? undefined;
+  const status = el.getAttribute('data-status');
+  if (status === 'ready') return el.getAttribute('data-category') ?? undefined;
+  return status === 'loading' ? '…' : `error:${status ?? 'none'}`;
+}
+
+async function runTimeline(
+  initial: number[],
+  steps: Step[],
+  assumptions: MockPodAssumptions,
+  ownQueryClient: boolean,
+  widget: Widget = 'hook',
+): Promise<void> {
   // Each run is a fresh tab; a reload within the run keeps what the page saved.
   sessionStorage.clear();
   const pod = setupPod({ assumptions });
@@ -91,29 +112,44 @@ async function runTimeline(initial: number[], steps: Step[], assumptions: MockPo
 
   // Every text any badge rendered, and the badges on screen now.
   const rendered: Shown[] = [];
-  function Badge({ id, slot }: { id: UserId; slot: number }) {
+  function HookBadge({ id, slot }: { id: UserId; slot: number }) {
     const { data, error } = usePresence(id);
     const text = error ? `error:${(error as { kind?: string }).kind ?? error.message}` : data ? data.category : '…';
     rendered.push({ slot, id, text });
     return <span data-slot={slot}>{text}</span>;
   }
+  const Badge = widget === 'hook' ? HookBadge : ({ id, slot }: { id: UserId; slot: number }) => <PresenceBadge userId={id} data-slot={slot} />;
   // The badges on the page's first render, with the provider: the case StrictMode once broke.
   let slots: Array<{ slot: number; id: UserId; mountedAt: number }> = initial.map((u, slot) => ({ slot, id: ids[u]!, mountedAt: Date.now() }));
   let nextSlot = slots.length;
   let client = newClient();
   const tree = (): ReactNode => {
-    const provider = (
-      <PresenceDataProvider client={client} options={{ random: () => 0.5 }}>
-        {slots.map((s) => (
-          <Badge key={s.slot} id={s.id} slot={s.slot} />
-        ))}
-      </PresenceDataProvider>
-    );
+    const badges = slots.map((s) => <Badge key={s.slot} id={s.id} slot={s.slot} />);
+    const options = { random: () => 0.5 };
+    const provider =
+      widget === 'hook' ? (
+        <PresenceDataProvider client={client} options={options}>
+          {badges}
+        </PresenceDataProvider>
+      ) : (
+        <PresenceProvider client={client} options={options}>
+          {badges}
+        </PresenceProvider>
+      );
     // Either the provider's own QueryClient or the app's, around it.
     return <StrictMode>{ownQueryClient ? provider : <QueryClientProvider client={appQueryClient}>{provider}</QueryClientProvider>}</StrictMode>;
   };
   let appQueryClient = new QueryClient();
   let view: RenderResult = render(tree());
+  // The library's badge renders inside: what it shows is read off the page at every change.
+  const observer = new MutationObserver(() => {
+    for (const el of document.querySelectorAll('[data-slot]')) {
+      const slot = Number(el.getAttribute('data-slot'));
+      const id = slots.find((s) => s.slot === slot)?.id;
+      if (id !== undefined) rendered.push({ slot, id, text: shownBy(widget, el)! });
+    }
+  });
+  if (widget === 'badge') observer.observe(document.body, { subtree: true, childList: true, attributes: true });
   const rerender = () => act(() => view.rerender(tree()));
 
   const changedAt = new Map<UserId, number>(ids.map((id) => [id, Date.now()]));
@@ -125,11 +161,11 @@ async function runTimeline(initial: number[], steps: Step[], assumptions: MockPo
   };
 
   const check = (label: string) => {
-    const errors = rendered.filter((r) => r.text.startsWith('error:') && !(r.id === stranger && r.text === 'error:forbidden'));
+    const errors = rendered.filter((r) => r.text.startsWith('error:') && !(strangerForbidden && r.id === stranger && r.text === 'error:forbidden'));
     expect(errors, `${label}: a badge rendered an error`).toEqual([]);
     const now = Date.now();
     for (const s of slots) {
-      const text = view.container.querySelector(`[data-slot="${s.slot}"]`)?.textContent;
+      const text = shownBy(widget, view.container.querySelector(`[data-slot="${s.slot}"]`));
       // Forbidden is said only after one fresh registration and a second read: two budgets.
       const bound = s.id === stranger && strangerForbidden ? 2 * EXTERNAL_BOUND : external(s.id) ? EXTERNAL_BOUND : INTERNAL_BOUND;
       const since = Math.max(changedAt.get(s.id)!, disturbedAt, s.mountedAt);
@@ -193,6 +229,7 @@ async function runTimeline(initial: number[], steps: Step[], assumptions: MockPo
       check(label);
     }
   }
+  observer.disconnect();
   view.unmount();
   await act(() => vi.advanceTimersByTimeAsync(SECOND));
 }
@@ -200,14 +237,16 @@ async function runTimeline(initial: number[], steps: Step[], assumptions: MockPo
 describe('generated timelines through React: what the badges show', () => {
   afterEach(() => vi.useRealTimers());
 
-  it.each<[string, MockPodAssumptions]>([
-    ['with every assumption in force', {}],
-    ['with every assumption switched off', ALL_ASSUMPTIONS_OFF],
-  ])('%s', async (_label, assumptions) => {
+  it.each<[string, MockPodAssumptions, Widget]>([
+    ['usePresence, with every assumption in force', {}, 'hook'],
+    ['usePresence, with every assumption switched off', ALL_ASSUMPTIONS_OFF, 'hook'],
+    ['PresenceBadge, with every assumption in force', {}, 'badge'],
+    ['PresenceBadge, with every assumption switched off', ALL_ASSUMPTIONS_OFF, 'badge'],
+  ])('%s', async (_label, assumptions, widget) => {
     await fc.assert(
       fc.asyncProperty(fc.array(user, { maxLength: 3 }), fc.array(stepArb, { minLength: 5, maxLength: 20 }), fc.boolean(), async (initial, steps, ownQueryClient) => {
         try {
-          await runTimeline(initial, steps, assumptions, ownQueryClient);
+          await runTimeline(initial, steps, assumptions, ownQueryClient, widget);
         } finally {
           vi.useRealTimers();
         }
