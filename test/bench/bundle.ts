@@ -81,8 +81,8 @@ export const BUNDLE_CASES: readonly BundleCase[] = [
   {
     id: 'ours-hooks',
     label: 'ours: hooks',
-    imports: 'PresenceDataProvider/PresenceProvider (hooks), usePresence, usePresences, useSetPresence',
-    code: `export { PresenceProvider, usePresence, usePresences, useSetPresence } from ${fromSrc('hooks/index.ts')};`,
+    imports: 'PresenceDataProvider, usePresence, usePresences, useSetPresence',
+    code: `export { PresenceDataProvider, usePresence, usePresences, useSetPresence } from ${fromSrc('hooks/index.ts')};`,
   },
   {
     id: 'ours-all',

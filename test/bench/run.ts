@@ -150,7 +150,11 @@ async function main(): Promise<number> {
       if (results[part] === undefined && keep[part] !== undefined) (results as unknown as Record<string, unknown>)[part] = keep[part];
     }
     const ran = new Set(results.goals.map((g) => g.section));
-    results.goals = [...keep.goals.filter((g) => !ran.has(g.section)), ...results.goals];
+    // In the order of a full run, so the report reads the same whichever parts ran last.
+    const order = [...new Set([...keep.goals, ...results.goals].map((g) => g.section))];
+    results.goals = [...keep.goals.filter((g) => !ran.has(g.section)), ...results.goals].sort(
+      (x, y) => order.indexOf(x.section) - order.indexOf(y.section),
+    );
     results.failures = [...results.failures];
     // The machine section describes the run most figures come from; this run's load is kept beside it.
     results.keptFrom = { date: keep.date, wallSeconds: keep.wallSeconds, ran: only!, machine: results.machine };
