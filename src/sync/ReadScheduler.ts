@@ -97,12 +97,15 @@ export class ReadScheduler {
     const batch = this.#batch;
     const writer = this.#writer;
     if (entry.inflight || state.destroyed) return;
+    let waitedOnSelf = false;
     const run = async () => {
       let external = false;
       let session: string | undefined;
       const id = userOfKey(entry.key);
       if (id !== undefined) {
+        waitedOnSelf = true;
         external = await this.#resolveExternal(id);
+        waitedOnSelf = false;
         // A renewed token is a new session that registered nothing: find out before reading.
         session = await sessions.checkSession();
         // Local reads answer OFFLINE for other companies without interest (SYM-GUP-4), but no
@@ -148,7 +151,7 @@ export class ReadScheduler {
       }
     };
     entry.inflight = run()
-      .catch((error: unknown) => this.#acceptError(entry, error))
+      .catch((error: unknown) => (waitedOnSelf ? this.#awaitSelf(entry, error) : this.#acceptError(entry, error)))
       .finally(() => {
         entry.inflight = undefined;
         this.schedule(entry);
@@ -172,6 +175,20 @@ export class ReadScheduler {
     const known = state.externalGuess(key);
     if (known !== undefined) return known;
     throw self.error ?? new PresenceApiError({ kind: 'network', status: 0, endpoint: 'GET /v2/user/presence' });
+  }
+
+  /**
+   * The user was not asked: their side stays unknown until the own presence is read. They show
+   * its error (nothing else is known) unless a last known status is on screen, and are tried
+   * again with it rather than backing off on their own for a failure that was not theirs.
+   */
+  #awaitSelf(entry: Entry, raw: unknown): void {
+    const state = this.#state;
+    const error = toApiError(raw, 'GET /v2/user/presence');
+    if (error.kind === 'aborted' || state.destroyed) return;
+    // At least one back-off step on: an own read that ended without an answer must not spin.
+    entry.retryAt = Math.max(state.nextDue(state.entry('self')), state.now() + state.options.backoffBaseMs);
+    if (!entry.presence) failEntry(state, entry, error, true);
   }
 
   #acceptRead(entry: Entry, presence: Presence, markAtStart: number, startedAt: number): void {

@@ -147,7 +147,9 @@ export class SyncState {
       {
         lastReadAt: entry.lastReadAt,
         retryAt: entry.retryAt,
-        answered: entry.presence !== undefined || entry.error !== undefined,
+        // A failed own read comes back on its back-off (from 1 s), not an interval later: every
+        // user waits on it to know their side, and it is one request.
+        answered: (entry.presence !== undefined || entry.error !== undefined) && !(entry.key === 'self' && entry.failures > 0),
         // A key whose side is not known yet gets the external gap: the safe side of the limit.
         external: entry.key !== 'self' && this.externalGuess(entry.key) !== false,
       },

@@ -26,8 +26,8 @@ export interface PresenceSyncOptions {
   /** Longest delay between attempts after faults, in ms. @default 300000 */
   backoffMaxMs?: number | undefined;
   /**
-   * The requesting user's tenant (pod) id. When absent it is learned from the user's own presence;
-   * until then every other user is treated as external, which is the safe side of the limit.
+   * The requesting user's tenant (pod) id. When absent it is learned from the user's own presence,
+   * read first: until then nobody else is read, since a wrong guess could break the external limit.
    */
   selfTenant?: number | undefined;
   /** Decides who is external, overriding the tenant comparison. */
