@@ -33,7 +33,10 @@ export const ConnectedStatusPicker = /* @__PURE__ */ forwardRef<HTMLButtonElemen
       graphPairs={pairs}
       graphTarget={target}
       value={pairs && ownGraph && graphUi ? graphUi.pairKey(ownGraph) : own.category}
-      pending={pending ?? (setPresence.isPending || own.status === 'loading')}
+      // `pending` means a set is in flight ("Saving status…"); a first read still under way is
+      // `loading` ("Loading status"), busy the same way but saying what is really happening.
+      pending={pending ?? setPresence.isPending}
+      loading={own.status === 'loading'}
       // An Error (not a string) so the view says `labels.readFailed` rather than a developer's message.
       error={error ?? setPresence.error ?? (readFailed ? new Error(`presence read failed: ${own.status}`) : undefined)}
       // A failed first read changed nothing: it gets its own words, not "could not change".

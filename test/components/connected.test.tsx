@@ -143,3 +143,47 @@ describe('connected components', () => {
     expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(0);
   });
 });
+
+describe('the connected StatusPicker while loading and saving', () => {
+  it('says it is loading (never "Saving status…") while the own presence is read, and saving only while a set is in flight', async () => {
+    const { pod, wrap } = setup();
+    pod.setUserPresence(pod.defaultUserId, 'AVAILABLE');
+    const read = 3 * SECOND;
+    pod.faults.add({ route: 'getOwn', latencyMs: read, times: 1 });
+    render(wrap(<StatusPicker />));
+    const trigger = screen.getByRole('combobox');
+    const status = screen.getByRole('status');
+    for (const wait of [0, 10, SECOND]) {
+      await flush(wait);
+      expect(status).toHaveTextContent('Loading status');
+      expect(status).not.toHaveTextContent(/saving/i);
+      expect(trigger).toHaveAccessibleDescription('Loading status');
+      expect(trigger).toHaveAttribute('aria-busy', 'true');
+    }
+    await flush(read);
+    expect(trigger).toHaveAttribute('data-category', 'AVAILABLE');
+    expect(status).toHaveTextContent('');
+    expect(trigger).not.toHaveAttribute('aria-describedby');
+    expect(trigger).not.toHaveAttribute('aria-busy');
+
+    pod.faults.add({ route: 'setOwn', latencyMs: 2 * SECOND, times: 1 });
+    fireEvent.click(trigger);
+    fireEvent.click(screen.getByRole('option', { name: /^Busy/ }));
+    await flush(10);
+    expect(status).toHaveTextContent('Saving status…');
+    expect(trigger).toHaveAccessibleDescription('Saving status…');
+    expect(trigger).toHaveAttribute('aria-busy', 'true');
+    await flush(3 * SECOND);
+    expect(status).toHaveTextContent('');
+    expect(trigger).not.toHaveAttribute('aria-busy');
+    expect(pod.getUser(pod.defaultUserId)!.chosenCategory).toBe('BUSY');
+  });
+
+  it('a French picker says "Chargement du statut" while loading', async () => {
+    const { pod, wrap } = setup();
+    pod.faults.add({ route: 'getOwn', latencyMs: 3 * SECOND, times: 1 });
+    render(wrap(<StatusPicker />, 'fr'));
+    await flush(10);
+    expect(screen.getByRole('combobox')).toHaveAccessibleDescription('Chargement du statut');
+  });
+});
