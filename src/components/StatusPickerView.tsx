@@ -34,6 +34,19 @@ import { useListPlacement } from './useListPlacement';
 import { useTypeahead } from './useTypeahead';
 import { composeEventHandlers, composeRefs } from './utils';
 
+/**
+ * The view's props: the public ones, and whether the current status is still being read (set by
+ * the connected picker alone, so it is not part of {@link StatusPickerProps}).
+ */
+export interface StatusPickerViewProps extends StatusPickerProps {
+  /**
+   * The current status is not known yet: shows a spinner and announces `labels.loading`. Unlike
+   * `pending`, nothing is being saved.
+   * @default false
+   */
+  loading?: boolean;
+}
+
 const isPrintable = (e: KeyboardEvent): boolean => e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey;
 
 /**
@@ -43,7 +56,7 @@ const isPrintable = (e: KeyboardEvent): boolean => e.key.length === 1 && !e.ctrl
  * in the list, Up/Down/Home/End/PageUp/PageDown move, typing letters jumps to the matching
  * status, Enter or Space chooses, Escape closes and Tab closes and moves on.
  */
-export const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPickerProps>(function StatusPickerView(props, forwardedRef) {
+export const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, StatusPickerViewProps>(function StatusPickerView(props, forwardedRef) {
   const {
     value: valueProp,
     defaultValue,
@@ -52,6 +65,7 @@ export const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, St
     soft = false,
     disabled = false,
     pending = false,
+    loading = false,
     error,
     errorKind = 'save',
     view: viewProp,
@@ -243,7 +257,9 @@ export const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, St
         ? labels.changeStatus
         : labels.unknown;
   const errorText = errorKind === 'read' ? labels.readFailed : labels.saveFailed;
-  const message = pending ? labels.saving : error ? (typeof error === 'string' ? error : errorText) : '';
+  // Saving, then a failure, then loading: a set made before the first read answered is still a set.
+  const message = pending ? labels.saving : error ? (typeof error === 'string' ? error : errorText) : loading ? labels.loading : '';
+  const busy = pending || loading;
   const state = open ? 'open' : 'closed';
 
   return (
@@ -260,7 +276,7 @@ export const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, St
           aria-activedescendant={open && active >= 0 ? optionId(active) : undefined}
           aria-label={labels.changeStatus}
           aria-describedby={message ? statusId : undefined}
-          aria-busy={pending || undefined}
+          aria-busy={busy || undefined}
           data-state={state}
           data-tone={shownGraph?.tone ?? info?.tone ?? 'unknown'}
           data-category={info ? info.category : shown === undefined || shownGraph ? undefined : 'unknown'}
@@ -276,8 +292,8 @@ export const StatusPickerView = /* @__PURE__ */ forwardRef<HTMLButtonElement, St
           })}
         >
           <PresenceIcon
-            glyph={pending ? 'loading' : (shownGraph?.glyph ?? info?.glyph ?? 'unknown')}
-            marker={!pending && shownGraph?.outOfOfficeMarker ? 'out-of-office' : undefined}
+            glyph={busy ? 'loading' : (shownGraph?.glyph ?? info?.glyph ?? 'unknown')}
+            marker={!busy && shownGraph?.outOfOfficeMarker ? 'out-of-office' : undefined}
           />
           <span className="pw-picker__value">
             <span className="pw-picker__label">{valueLabel}</span>

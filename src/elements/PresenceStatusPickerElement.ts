@@ -106,7 +106,8 @@ export class PresenceStatusPickerElement extends PresenceElement {
     const shown = data.status === 'ready' && data.category !== undefined ? (view === 'external' ? toExternalView(data.category) : data.category) : undefined;
     const info = shown === undefined ? undefined : getCategoryInfo(shown);
     const look = describeBadge('ready', shown, 'internal', labels);
-    const message = this.#pending ? labels.saving : this.#failed ? labels.saveFailed : '';
+    // As the React picker: saving, then a failure, then the first read still under way.
+    const message = this.#pending ? labels.saving : this.#failed ? labels.saveFailed : data.status === 'loading' ? labels.loading : '';
 
     root.setAttribute('data-state', state);
     root.setAttribute('data-size', size);

@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { act, fireEvent, render, screen } from '@testing-library/react';
+import { Profiler } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PresenceAvatar, PresenceBadge, PresenceProvider, StatusPicker } from '../../src/components';
 import { SECOND, podClient, setupPod, usersOf } from '../sync/harness';
@@ -141,5 +142,114 @@ describe('connected components', () => {
     await flush();
     expect(onValueChange).toHaveBeenCalledWith('BUSY', { soft: false });
     expect(pod.ledger.filter((e) => e.route === 'setOwn')).toHaveLength(0);
+  });
+});
+
+describe('the connected StatusPicker while loading and saving', () => {
+  it('says it is loading (never "Saving status…") while the own presence is read, and saving only while a set is in flight', async () => {
+    const { pod, wrap } = setup();
+    pod.setUserPresence(pod.defaultUserId, 'AVAILABLE');
+    const read = 3 * SECOND;
+    pod.faults.add({ route: 'getOwn', latencyMs: read, times: 1 });
+    render(wrap(<StatusPicker />));
+    const trigger = screen.getByRole('combobox');
+    const status = screen.getByRole('status');
+    for (const wait of [0, 10, SECOND]) {
+      await flush(wait);
+      expect(status).toHaveTextContent('Loading status');
+      expect(status).not.toHaveTextContent(/saving/i);
+      expect(trigger).toHaveAccessibleDescription('Loading status');
+      expect(trigger).toHaveAttribute('aria-busy', 'true');
+    }
+    await flush(read);
+    expect(trigger).toHaveAttribute('data-category', 'AVAILABLE');
+    expect(status).toHaveTextContent('');
+    expect(trigger).not.toHaveAttribute('aria-describedby');
+    expect(trigger).not.toHaveAttribute('aria-busy');
+
+    pod.faults.add({ route: 'setOwn', latencyMs: 2 * SECOND, times: 1 });
+    fireEvent.click(trigger);
+    fireEvent.click(screen.getByRole('option', { name: /^Busy/ }));
+    await flush(10);
+    expect(status).toHaveTextContent('Saving status…');
+    expect(trigger).toHaveAccessibleDescription('Saving status…');
+    expect(trigger).toHaveAttribute('aria-busy', 'true');
+    await flush(3 * SECOND);
+    expect(status).toHaveTextContent('');
+    expect(trigger).not.toHaveAttribute('aria-busy');
+    expect(pod.getUser(pod.defaultUserId)!.chosenCategory).toBe('BUSY');
+  });
+
+  it('a French picker says "Chargement du statut" while loading', async () => {
+    const { pod, wrap } = setup();
+    pod.faults.add({ route: 'getOwn', latencyMs: 3 * SECOND, times: 1 });
+    render(wrap(<StatusPicker />, 'fr'));
+    await flush(10);
+    expect(screen.getByRole('combobox')).toHaveAccessibleDescription('Chargement du statut');
+  });
+});
+
+describe('the connected StatusPicker after a choice', () => {
+  // Every commit of the picker, as the DOM stood after it: what a frame could paint.
+  function recordFrames(ui: React.ReactNode) {
+    const frames: string[] = [];
+    const record = () => {
+      const trigger = document.querySelector('.pw-picker__trigger');
+      if (trigger) frames.push(`${trigger.getAttribute('data-state')} ${trigger.querySelector('.pw-picker__label')!.textContent}`);
+    };
+    return { frames, ui: <Profiler id="picker" onRender={record}>{ui}</Profiler> };
+  }
+
+  it.each(['mouse', 'keyboard'] as const)('never renders the old value again once a status is chosen (%s)', async (input) => {
+    const { pod, wrap } = setup(300);
+    pod.setUserPresence(pod.defaultUserId, 'BUSY');
+    const { frames, ui } = recordFrames(<StatusPicker />);
+    render(wrap(ui));
+    await flush();
+    const trigger = screen.getByRole('combobox');
+    expect(trigger).toHaveTextContent('Busy');
+    if (input === 'mouse') {
+      fireEvent.click(trigger);
+      frames.length = 0;
+      fireEvent.click(screen.getByRole('option', { name: /^Be right back/ }));
+    } else {
+      trigger.focus();
+      fireEvent.keyDown(trigger, { key: 'Enter' });
+      fireEvent.keyDown(trigger, { key: 'b' });
+      expect(trigger.getAttribute('aria-activedescendant')).toBe(screen.getByRole('option', { name: /^Be right back/ }).id);
+      frames.length = 0;
+      fireEvent.keyDown(trigger, { key: 'Enter' });
+    }
+    // At once, in the same commit that closes the list, and saying it is saving.
+    const atOnce = [trigger.getAttribute('data-state'), trigger.textContent, screen.getByRole('status').textContent];
+    await flush();
+    expect(pod.getUser(pod.defaultUserId)!.chosenCategory).toBe('BE_RIGHT_BACK');
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.filter((f) => f !== 'closed Be right back')).toEqual([]);
+    expect(atOnce).toEqual(['closed', 'Be right back', 'Saving status…']);
+    expect(screen.getByRole('status')).toHaveTextContent('');
+  });
+
+  it('a failed set goes back to the old value, and a later choice starts from it', async () => {
+    const { pod, wrap } = setup(300);
+    pod.setUserPresence(pod.defaultUserId, 'BUSY');
+    render(wrap(<StatusPicker />));
+    await flush();
+    const trigger = screen.getByRole('combobox');
+    pod.faults.add({ route: 'setOwn', status: 500, times: 10 });
+    fireEvent.click(trigger);
+    fireEvent.click(screen.getByRole('option', { name: /^Away/ }));
+    expect(trigger).toHaveTextContent('Away');
+    await flush(30 * SECOND);
+    expect(trigger).toHaveTextContent('Busy');
+    expect(trigger).toHaveAttribute('data-category', 'BUSY');
+    expect(screen.getByRole('status')).toHaveTextContent('Could not change status');
+    pod.faults.clear();
+    fireEvent.click(trigger);
+    fireEvent.click(screen.getByRole('option', { name: /^Away/ }));
+    expect(trigger).toHaveTextContent('Away');
+    await flush();
+    expect(trigger).toHaveAttribute('data-category', 'AWAY');
+    expect(pod.getUser(pod.defaultUserId)!.chosenCategory).toBe('AWAY');
   });
 });

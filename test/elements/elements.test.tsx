@@ -155,4 +155,21 @@ describe('connected to the engine', () => {
     expect(button).toHaveAttribute('data-category', 'BUSY');
     expect(picker.querySelector('[role=status]')).toHaveTextContent('Could not change status');
   });
+
+  it('the picker says it is loading while the own presence is read, like the React picker, and never "Saving status…"', async () => {
+    const { pod, client } = setup();
+    pod.faults.add({ route: 'getOwn', latencyMs: 3 * SECOND, times: 1 });
+    configurePresence({ client, crossTab: false });
+    const picker = element('presence-status-picker', {});
+    const button = picker.querySelector('button')!;
+    await flush(10);
+    expect(picker.querySelector('[role=status]')).toHaveTextContent('Loading status');
+    expect(button).toHaveAccessibleDescription('Loading status');
+    expect(button).toHaveAttribute('aria-busy', 'true');
+    await flush(5 * SECOND);
+    expect(button).toHaveAttribute('data-category', pod.getUser(pod.defaultUserId)!.category as string);
+    expect(picker.querySelector('[role=status]')).toHaveTextContent('');
+    expect(button).not.toHaveAttribute('aria-describedby');
+    expect(button).not.toHaveAttribute('aria-busy');
+  });
 });
