@@ -188,8 +188,8 @@ export default defineConfig(
             ...restrict({ packages: [REACT, TANSTACK, MSW, NODE], layers: ['hooks', 'mock-pod', 'server', 'extension'], why: 'src/elements has no React: it sits on src/sync like the hooks, beside them.' })[1].patterns,
             {
               // Only the React-free tables of src/components: the same glyphs, labels and look.
-              regex: '^(\\.\\./)+(src/)?components(/(?!(labels|glyphMarks|describeBadge|sizes|initialsOf)$).*)?$',
-              message: 'src/elements may import only the React-free modules of src/components (labels, glyphMarks, describeBadge, sizes, initialsOf).',
+              regex: '^(\\.\\./)+(src/)?components(/(?!(labels|glyphMarks|describeBadge|sizes|initialsOf|listPlacement)$).*)?$',
+              message: 'src/elements may import only the React-free modules of src/components (labels, glyphMarks, describeBadge, sizes, initialsOf, listPlacement).',
             },
           ],
         },

@@ -1,5 +1,6 @@
 import { describeBadge } from '../components/describeBadge';
 import { formatLabel, type PresenceLabels } from '../components/labels';
+import { placeList, type ListPlacement } from '../components/listPlacement';
 import { getCategoryInfo, settableCategories, toExternalView, type PresenceCategory } from '../model';
 import { PresenceElement } from './PresenceElement';
 import { el, renderIcon, renderPathIcon } from './renderIcon';
@@ -12,6 +13,7 @@ let nextId = 0;
 /** The picker's nodes, built once so that the button keeps the focus across renders. */
 interface PickerParts {
   root: HTMLElement;
+  anchor: HTMLElement;
   trigger: HTMLButtonElement;
   value: HTMLElement;
   list: HTMLElement;
@@ -39,6 +41,12 @@ export class PresenceStatusPickerElement extends PresenceElement {
   #typed = { text: '', timer: undefined as ReturnType<typeof setTimeout> | undefined };
   #parts: PickerParts | undefined;
   #optionLabels: PresenceLabels | undefined;
+  #placement: ListPlacement = { side: 'bottom', align: 'end' };
+  #placing = false;
+  /** Measures the open list again when the window is resized or anything under it scrolls. */
+  #onMove = () => {
+    if (this.#open) this.#place();
+  };
   #onPointerDown = (e: PointerEvent) => {
     if (this.#open && !this.contains(e.target as Node)) this.#close();
   };
@@ -54,6 +62,7 @@ export class PresenceStatusPickerElement extends PresenceElement {
 
   override disconnectedCallback(): void {
     document.removeEventListener('pointerdown', this.#onPointerDown);
+    this.#watchPlacement(false);
     clearTimeout(this.#typed.timer);
     super.disconnectedCallback();
   }
@@ -82,9 +91,14 @@ export class PresenceStatusPickerElement extends PresenceElement {
     trigger.addEventListener('blur', (e) => {
       if (this.#open && !this.contains(e.relatedTarget as Node | null)) this.#close();
     });
-    root.append(trigger, list, status);
+    // As in the React picker: the list is placed against the button alone (not the whole picker,
+    // which a flex parent may stretch, or whose status line may add height). The stylesheet no
+    // longer positions .pw-picker, so without this wrapper the list is placed against the page.
+    const anchor = el('span', 'pw-picker__anchor');
+    anchor.append(trigger, list);
+    root.append(anchor, status);
     this.replaceChildren(root);
-    return { root, trigger, value, list, status };
+    return { root, anchor, trigger, value, list, status };
   }
 
   #selected(): number {
@@ -127,6 +141,7 @@ export class PresenceStatusPickerElement extends PresenceElement {
     list.setAttribute('aria-label', labels.changeStatus);
     list.setAttribute('data-state', state);
     list.hidden = !this.#open;
+    this.#watchPlacement(this.#open);
     // Options are rebuilt only when the language changes: a node replaced under the pointer
     // between mousedown and mouseup would lose the click.
     if (this.#optionLabels !== labels) {
@@ -141,7 +156,49 @@ export class PresenceStatusPickerElement extends PresenceElement {
     });
     status.textContent = message;
     toggle(status, 'data-error', !this.#pending && this.#failed ? '' : undefined);
-    if (this.#open && this.#active >= 0) list.children[this.#active]?.scrollIntoView?.({ block: 'nearest' });
+    // Measured before it is painted, with its options in: below or above the button, lined up
+    // with one of its edges, capped when it fits neither side (useListPlacement's rules).
+    if (this.#open) this.#place();
+    else this.#applyPlacement();
+    if (this.#open && this.#active >= 0) this.#scrollToActive();
+  }
+
+  #place(): void {
+    const { trigger, list } = this.#parts!;
+    this.#placement = placeList(trigger.getBoundingClientRect(), list, trigger);
+    this.#applyPlacement();
+  }
+
+  #applyPlacement(): void {
+    const { list } = this.#parts!;
+    const { side, align, maxHeight } = this.#placement;
+    list.setAttribute('data-side', side);
+    list.setAttribute('data-align', align);
+    // Through the CSS object model, which a strict CSP allows.
+    if (maxHeight === undefined) list.style.removeProperty('--pw-listbox-max-height');
+    else list.style.setProperty('--pw-listbox-max-height', `${maxHeight}px`);
+    if (list.getAttribute('style') === '') list.removeAttribute('style');
+  }
+
+  /** Window listeners that keep the open list placed: on while open only. */
+  #watchPlacement(on: boolean): void {
+    if (on === this.#placing) return;
+    this.#placing = on;
+    const method = on ? 'addEventListener' : 'removeEventListener';
+    window[method]('resize', this.#onMove);
+    // Capture: scrolling any ancestor moves the button.
+    window[method]('scroll', this.#onMove, true);
+  }
+
+  /** Scrolls the list only: scrollIntoView would scroll the page too when the option is off screen. */
+  #scrollToActive(): void {
+    const list = this.#parts!.list;
+    const option = list.children[this.#active] as HTMLElement | undefined;
+    if (!option) return;
+    const top = option.offsetTop;
+    const bottom = top + option.offsetHeight;
+    if (top < list.scrollTop) list.scrollTop = top;
+    else if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = bottom - list.clientHeight;
   }
 
   #option(category: PresenceCategory, i: number, labels: PresenceLabels): HTMLElement {

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, render } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PresenceAvatar, PresenceBadge, PresenceProvider, PresenceUiProvider } from '../../src/components';
+import { PresenceAvatar, PresenceBadge, PresenceProvider, PresenceUiProvider, StatusPicker } from '../../src/components';
 import { configurePresence, getPresenceEngine } from '../../src/elements';
 import { PRESENCE_CATEGORIES, type PresenceCategory } from '../../src/model';
 import { SECOND, podClient, setupPod, usersOf } from '../sync/harness';
@@ -62,6 +62,31 @@ describe('one markup for both renderers', () => {
   ])('<presence-avatar> draws what <PresenceAvatar> draws: %s', (_name, attributes, props) => {
     const { container } = render(<PresenceAvatar {...props} />);
     expect(canonical(element('presence-avatar', attributes).firstElementChild!)).toBe(canonical(container.firstElementChild!));
+  });
+});
+
+/**
+ * The picker's frame, which the stylesheet places the list by: each node's tag, class and role,
+ * down to the button and the list (whose insides the two renderers draw alike but not node for
+ * node: the React button also holds the width sizers), and the list's placement attributes.
+ */
+function pickerFrame(node: Element): string {
+  const role = node.getAttribute('role');
+  const placement = node.getAttribute('role') === 'listbox' ? ` side=${node.getAttribute('data-side')} align=${node.getAttribute('data-align')}` : '';
+  const head = `${node.tagName.toLowerCase()}.${node.className}${role ? `[${role}]` : ''}${placement}`;
+  if (role === 'combobox' || role === 'listbox' || node.children.length === 0) return head;
+  return `${head}(${[...node.children].map(pickerFrame).join(', ')})`;
+}
+
+describe('one frame for both pickers', () => {
+  it('<presence-status-picker> nests its button and list in the anchor the stylesheet places the list against, as <StatusPicker> does', () => {
+    const { container } = render(<StatusPicker />);
+    const fromReact = pickerFrame(container.firstElementChild!);
+    const fromElement = pickerFrame(element('presence-status-picker', {}).firstElementChild!);
+    expect(fromReact).toBe(
+      'span.pw-picker(span.pw-picker__anchor(button.pw-picker__trigger[combobox], span.pw-listbox[listbox] side=bottom align=end), span.pw-picker__status[status])',
+    );
+    expect(fromElement).toBe(fromReact);
   });
 });
 

@@ -152,6 +152,17 @@ describe('custom elements on a static page, strict CSP', () => {
     if (process.env.PW_SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.PW_SCREENSHOT_DIR, 'elements-page-closed.png') });
     await page.locator('#picker button[role=combobox]').click();
     expect(await page.locator('#picker [role=listbox]').isVisible()).toBe(true);
+    // The list opens right under its button, from the built stylesheet, and the page stays put
+    // (the list was once placed against the page: full width at its bottom, scrolling it).
+    const box = await page.evaluate(() => {
+      const rect = (selector: string) => document.querySelector(selector)!.getBoundingClientRect().toJSON() as DOMRect;
+      return { trigger: rect('#picker [role=combobox]'), list: rect('#picker [role=listbox]'), width: innerWidth, scrollY };
+    });
+    expect(box.list.top - box.trigger.bottom).toBeGreaterThanOrEqual(0);
+    expect(box.list.top - box.trigger.bottom).toBeLessThanOrEqual(6);
+    expect(Math.min(Math.abs(box.list.left - box.trigger.left), Math.abs(box.list.right - box.trigger.right))).toBeLessThanOrEqual(1);
+    expect(box.list.width).toBeLessThan(box.width / 2);
+    expect(box.scrollY).toBe(0);
     expect(await run()).toEqual([]);
     if (process.env.PW_SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.PW_SCREENSHOT_DIR, 'elements-page.png') });
     await page.close();
