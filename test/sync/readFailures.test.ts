@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryCoordinatorHub, type PresenceSync } from '../../src/sync';
-import { SECOND, T0, memoryPersistence, readsOf, setupPod, startSync, usersOf } from './harness';
+import { MINUTE, SECOND, T0, memoryPersistence, readsOf, setupPod, startSync, usersOf } from './harness';
 
 const engines: PresenceSync[] = [];
 const track = (s: PresenceSync) => (engines.push(s), s);
@@ -83,6 +83,39 @@ describe('the own presence decides who is external', () => {
       expect(ownReads(pod)).toHaveLength(failures + 1);
     },
   );
+});
+
+describe('while the own presence cannot be read', () => {
+  it('a user with a last known status keeps it on screen (no error), and is read when due', async () => {
+    const pod = setupPod();
+    const id = usersOf(pod).internal[0]!;
+    const kept = memoryPersistence();
+    const first = track(startSync(pod, { persistence: kept, random: () => 0.5 }));
+    first.retain(id);
+    await vi.advanceTimersByTimeAsync(5 * SECOND);
+    const known = first.getState(id).presence!.category;
+    first.destroy();
+    // What was kept lacks the own presence (cut at 5,000 entries, or saved by another version),
+    // so the reload restores the user but cannot tell their side until the own read answers.
+    const withoutSelf = { ...kept, load: (identity: string) => kept.load(identity)?.filter((e) => e.key !== 'self') };
+    pod.faults.add({ route: 'getOwn', status: 503, times: 2 });
+    const second = track(startSync(pod, { persistence: withoutSelf, random: () => 0.5 }));
+    second.retain(id);
+    await vi.advanceTimersByTimeAsync(2 * SECOND);
+    expect(second.getState(id).presence?.category).toBe(known);
+    // Due again (with their side unknown, after the external gap: the safe side), the user needs
+    // the own read first, which fails twice.
+    await vi.advanceTimersByTimeAsync(T0 + 5 * MINUTE + 2 * SECOND - Date.now());
+    expect(ownReads(pod).filter((e) => e.status === 503).length).toBeGreaterThan(0);
+    expect(second.getState(id).error).toBeUndefined();
+    expect(second.getState(id).presence?.category).toBe(known);
+    // The own read answers on a next back-off step, and the user is read right after.
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    expect(ownReads(pod).filter((e) => e.status === 503)).toHaveLength(2);
+    expect(second.getState('self').presence).toBeDefined();
+    expect(readsOf(pod, id)).toHaveLength(2);
+    expect(second.getState(id).error).toBeUndefined();
+  });
 });
 
 describe('every kind of read gives up at the request timeout', () => {
