@@ -19,12 +19,12 @@ import { act, render, type RenderResult } from '@testing-library/react';
 import fc from 'fast-check';
 import { StrictMode, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSymphonyClient } from '../../src/client';
 import { PresenceBadge, PresenceProvider } from '../../src/components';
 import { PresenceDataProvider, usePresence } from '../../src/hooks';
-import { ALL_ASSUMPTIONS_OFF, DEFAULT_SESSION_TOKEN, type MockPodAssumptions } from '../../src/mock-pod';
+import { ALL_ASSUMPTIONS_OFF, type MockPodAssumptions } from '../../src/mock-pod';
 import type { UserId } from '../../src/model';
-import { MINUTE, POD_URL, SECOND, podFetch, setupPod, truth } from '../sync/harness';
+import { MINUTE, SECOND, setupPod } from '../sync/harness';
+import { applyPodStep, changeTracker, podStepArbitraries, rotatingClient, timelineCast, type PodStep } from '../sync/podTimeline';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 25);
 // As in the engine's timelines: one interval (or the 5-minute budget and its 1 s margin) after
@@ -32,15 +32,10 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 25);
 const INTERNAL_BOUND = MINUTE + 2 * SECOND;
 const EXTERNAL_BOUND = 5 * MINUTE + 3 * SECOND;
 const USERS = 7;
-const SETTABLE = ['AVAILABLE', 'BUSY', 'ON_THE_PHONE', 'BE_RIGHT_BACK', 'DO_NOT_DISTURB', 'OUT_OF_OFFICE', 'OFF_WORK', 'IN_A_MEETING'];
-
 type Step =
+  | PodStep
   | { t: 'mount'; user: number }
   | { t: 'unmount'; user: number }
-  | { t: 'set'; user: number; category: string }
-  | { t: 'offline'; user: number }
-  | { t: 'online'; user: number }
-  | { t: 'idle'; user: number; idle: boolean }
   | { t: 'rotate' }
   | { t: 'reload' }
   | { t: 'focus' }
@@ -50,10 +45,7 @@ const user = fc.nat(USERS - 1);
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('mount' as const), user }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('unmount' as const), user }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('set' as const), user, category: fc.constantFrom(...SETTABLE) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('offline' as const), user }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('online' as const), user }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('idle' as const), user, idle: fc.boolean() }) },
+  ...podStepArbitraries(USERS),
   { weight: 1, arbitrary: fc.constant({ t: 'rotate' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'reload' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'focus' as const }) },
@@ -88,27 +80,10 @@ async function runTimeline(
   // Each run is a fresh tab; a reload within the run keeps what the page saved.
   sessionStorage.clear();
   const pod = setupPod({ assumptions });
-  const me = pod.defaultUserId;
-  const home = pod.users.filter((u) => u.tenantId === pod.homeTenantId && u.id !== me).map((u) => u.id);
-  const connected = pod.users.filter((u) => u.tenantId !== pod.homeTenantId && pod.isConnected(me, u.id)).map((u) => u.id);
-  const stranger = pod.users.find((u) => u.tenantId !== pod.homeTenantId && !pod.isConnected(me, u.id))!.id;
-  const ids: UserId[] = [...home.slice(0, 3), ...connected.slice(0, 3), stranger];
+  const { me, ids, stranger, external, strangerForbidden, expected, brokenRequests } = timelineCast(pod, assumptions, { home: 3, connected: 3 });
   expect(ids).toHaveLength(USERS);
-  const external = (id: UserId) => pod.getUser(id)!.tenantId !== pod.homeTenantId;
-  // With ASM-UNCONNECTED-OFFLINE off the pod refuses a stranger: "forbidden" is then right.
-  const strangerForbidden = assumptions.unconnectedReadsOffline === false;
-  const expected = (id: UserId) => (id === stranger && strangerForbidden ? 'error:forbidden' : truth(pod, me, id));
-
-  let token = DEFAULT_SESSION_TOKEN;
-  const newClient = () =>
-    createSymphonyClient({
-      podUrl: POD_URL,
-      fetch: podFetch(pod),
-      getSessionToken: ({ forceRefresh }) => {
-        if (forceRefresh) token = pod.createSession({ userId: me });
-        return token;
-      },
-    });
+  const tokens = rotatingClient(pod);
+  const newClient = tokens.create;
 
   // Every text any badge rendered, and the badges on screen now.
   const rendered: Shown[] = [];
@@ -152,13 +127,8 @@ async function runTimeline(
   if (widget === 'badge') observer.observe(document.body, { subtree: true, childList: true, attributes: true });
   const rerender = () => act(() => view.rerender(tree()));
 
-  const changedAt = new Map<UserId, number>(ids.map((id) => [id, Date.now()]));
-  let seenTruth = new Map(ids.map((id) => [id, truth(pod, me, id)]));
+  const changes = changeTracker(pod, me, ids);
   let disturbedAt = Date.now();
-  const noteChanges = () => {
-    for (const id of ids) if (truth(pod, me, id) !== seenTruth.get(id)) changedAt.set(id, Date.now());
-    seenTruth = new Map(ids.map((id) => [id, truth(pod, me, id)]));
-  };
 
   const check = (label: string) => {
     const errors = rendered.filter((r) => r.text.startsWith('error:') && !(strangerForbidden && r.id === stranger && r.text === 'error:forbidden'));
@@ -168,11 +138,10 @@ async function runTimeline(
       const text = shownBy(widget, view.container.querySelector(`[data-slot="${s.slot}"]`));
       // Forbidden is said only after one fresh registration and a second read: two budgets.
       const bound = s.id === stranger && strangerForbidden ? 2 * EXTERNAL_BOUND : external(s.id) ? EXTERNAL_BOUND : INTERNAL_BOUND;
-      const since = Math.max(changedAt.get(s.id)!, disturbedAt, s.mountedAt);
+      const since = Math.max(changes.changedAt(s.id), disturbedAt, s.mountedAt);
       if (now - since > bound) expect(text, `${label}: slot ${s.slot}, ${external(s.id) ? 'external' : 'internal'} ${s.id}`).toBe(expected(s.id));
     }
-    const broken = pod.ledger.filter((e) => (e.status === 429 || e.status === 403) && !(strangerForbidden && e.userId === stranger && e.status === 403));
-    expect(broken.map((e) => `${e.status} ${e.route} ${e.userId} at ${e.time}`), label).toEqual([]);
+    expect(brokenRequests(), label).toEqual([]);
   };
 
   for (const [i, step] of steps.entries()) {
@@ -189,19 +158,13 @@ async function runTimeline(
         break;
       }
       case 'set':
-        pod.setUserPresence(ids[step.user]!, step.category);
-        break;
       case 'offline':
-        pod.setOnline(ids[step.user]!, false);
-        break;
       case 'online':
-        pod.setOnline(ids[step.user]!, true);
-        break;
       case 'idle':
-        pod.setIdle(ids[step.user]!, step.idle);
+        applyPodStep(pod, ids, step);
         break;
       case 'rotate':
-        token = pod.createSession({ userId: me });
+        tokens.rotate();
         disturbedAt = Date.now();
         break;
       case 'reload':
@@ -221,11 +184,11 @@ async function runTimeline(
       case 'wait':
         break;
     }
-    noteChanges();
+    changes.note();
     const ms = step.t === 'wait' ? step.ms : SECOND;
     for (let done = 0; done < ms; done += 30 * SECOND) {
       await act(() => vi.advanceTimersByTimeAsync(Math.min(30 * SECOND, ms - done)));
-      noteChanges();
+      changes.note();
       check(label);
     }
   }

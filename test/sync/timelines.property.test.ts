@@ -13,11 +13,10 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSymphonyClient } from '../../src/client';
-import { ALL_ASSUMPTIONS_OFF, DEFAULT_SESSION_TOKEN, type MockPodAssumptions } from '../../src/mock-pod';
-import type { UserId } from '../../src/model';
+import { ALL_ASSUMPTIONS_OFF, type MockPodAssumptions } from '../../src/mock-pod';
 import { PresenceSync, type VisibilitySource } from '../../src/sync';
-import { HOUR, MINUTE, POD_URL, SECOND, memoryPersistence, podFetch, setupPod, truth } from './harness';
+import { HOUR, MINUTE, SECOND, memoryPersistence, setupPod } from './harness';
+import { applyPodStep, changeTracker, podStepArbitraries, rotatingClient, timelineCast, type PodStep } from './podTimeline';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 12);
 const INTERNAL_INTERVAL = MINUTE;
@@ -26,13 +25,8 @@ const INTERNAL_BOUND = INTERNAL_INTERVAL + 2 * SECOND;
 // 5 minutes and the 1 s safety margin, from the read just before the change.
 const EXTERNAL_BOUND = 5 * MINUTE + 3 * SECOND;
 
-const SETTABLE = ['AVAILABLE', 'BUSY', 'ON_THE_PHONE', 'BE_RIGHT_BACK', 'DO_NOT_DISTURB', 'OUT_OF_OFFICE', 'OFF_WORK', 'IN_A_MEETING'];
-
 type Step =
-  | { t: 'set'; user: number; category: string }
-  | { t: 'offline'; user: number }
-  | { t: 'online'; user: number }
-  | { t: 'idle'; user: number; idle: boolean }
+  | PodStep
   | { t: 'rotate' }
   | { t: 'expire' }
   | { t: 'reload' }
@@ -42,10 +36,7 @@ type Step =
 
 const USERS = 8;
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('set' as const), user: fc.nat(USERS - 1), category: fc.constantFrom(...SETTABLE) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('offline' as const), user: fc.nat(USERS - 1) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('online' as const), user: fc.nat(USERS - 1) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('idle' as const), user: fc.nat(USERS - 1), idle: fc.boolean() }) },
+  ...podStepArbitraries(USERS),
   { weight: 1, arbitrary: fc.constant({ t: 'rotate' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'expire' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'reload' as const }) },
@@ -72,27 +63,10 @@ function visibilitySwitch() {
 
 async function runTimeline(steps: Step[], assumptions: MockPodAssumptions): Promise<void> {
   const pod = setupPod({ assumptions });
-  const me = pod.defaultUserId;
-  const home = pod.users.filter((u) => u.tenantId === pod.homeTenantId && u.id !== me).map((u) => u.id);
-  const connected = pod.users.filter((u) => u.tenantId !== pod.homeTenantId && pod.isConnected(me, u.id)).map((u) => u.id);
-  const stranger = pod.users.find((u) => u.tenantId !== pod.homeTenantId && !pod.isConnected(me, u.id))!.id;
-  const ids: UserId[] = [...home.slice(0, 3), ...connected.slice(0, 4), stranger];
+  const { me, ids, stranger, external, strangerForbidden, expected, brokenRequests } = timelineCast(pod, assumptions, { home: 3, connected: 4 });
   expect(ids).toHaveLength(USERS);
-  const external = (id: UserId) => pod.getUser(id)!.tenantId !== pod.homeTenantId;
-  // With ASM-UNCONNECTED-OFFLINE off the pod refuses a stranger with 403: then "forbidden" is
-  // the right thing to show (after one fresh registration), and a fake OFFLINE the wrong one.
-  const strangerForbidden = assumptions.unconnectedReadsOffline === false;
-  const expected = (id: UserId) => (id === stranger && strangerForbidden ? 'error:forbidden' : truth(pod, me, id));
-
-  let token = DEFAULT_SESSION_TOKEN;
-  const client = createSymphonyClient({
-    podUrl: POD_URL,
-    fetch: podFetch(pod),
-    getSessionToken: ({ forceRefresh }) => {
-      if (forceRefresh) token = pod.createSession({ userId: me });
-      return token;
-    },
-  });
+  const tokens = rotatingClient(pod);
+  const client = tokens.create();
   const persistence = memoryPersistence();
   const visibility = visibilitySwitch();
   const start = () => {
@@ -103,16 +77,8 @@ async function runTimeline(steps: Step[], assumptions: MockPodAssumptions): Prom
   let sync = start();
 
   // When what each user looks like to us last changed, and when reading them was last disturbed.
-  const changedAt = new Map<UserId, number>(ids.map((id) => [id, Date.now()]));
+  const changes = changeTracker(pod, me, ids);
   let disturbedAt = Date.now();
-  let shownTruth = new Map(ids.map((id) => [id, truth(pod, me, id)]));
-  const noteChanges = () => {
-    for (const id of ids) {
-      const now = truth(pod, me, id);
-      if (now !== shownTruth.get(id)) changedAt.set(id, Math.max(changedAt.get(id)!, Date.now()));
-    }
-    shownTruth = new Map(ids.map((id) => [id, truth(pod, me, id)]));
-  };
 
   const check = (label: string) => {
     const now = Date.now();
@@ -124,13 +90,10 @@ async function runTimeline(steps: Step[], assumptions: MockPodAssumptions): Prom
       const bound = id === stranger && strangerForbidden ? 2 * EXTERNAL_BOUND : external(id) ? EXTERNAL_BOUND : INTERNAL_BOUND;
       // A 429 from another app counts as a read of the budget: the next one may be 5 minutes on.
       const lastForeign429 = Math.max(0, ...pod.ledger.filter((e) => e.faulted && e.userId === id).map((e) => e.time));
-      const settled = now - Math.max(changedAt.get(id)!, disturbedAt, lastForeign429) > bound;
+      const settled = now - Math.max(changes.changedAt(id), disturbedAt, lastForeign429) > bound;
       if (settled) expect(shown, `${label}: ${id} (${external(id) ? 'external' : 'internal'})`).toBe(expected(id));
     }
-    const broken = pod.ledger.filter(
-      (e) => !e.faulted && (e.status === 429 || e.status === 403) && !(strangerForbidden && e.userId === stranger && e.status === 403),
-    );
-    expect(broken.map((e) => `${e.status} ${e.route} ${e.userId} at ${e.time}`), label).toEqual([]);
+    expect(brokenRequests(), label).toEqual([]);
   };
 
   await vi.advanceTimersByTimeAsync(10 * SECOND);
@@ -138,23 +101,17 @@ async function runTimeline(steps: Step[], assumptions: MockPodAssumptions): Prom
     const label = `step ${i} ${JSON.stringify(step)}`;
     switch (step.t) {
       case 'set':
-        pod.setUserPresence(ids[step.user]!, step.category);
-        break;
       case 'offline':
-        pod.setOnline(ids[step.user]!, false);
-        break;
       case 'online':
-        pod.setOnline(ids[step.user]!, true);
-        break;
       case 'idle':
-        pod.setIdle(ids[step.user]!, step.idle);
+        applyPodStep(pod, ids, step);
         break;
       case 'rotate':
-        token = pod.createSession({ userId: me });
+        tokens.rotate();
         disturbedAt = Date.now();
         break;
       case 'expire':
-        pod.expireSession(token);
+        pod.expireSession(tokens.token);
         disturbedAt = Date.now();
         break;
       case 'reload':
@@ -164,9 +121,9 @@ async function runTimeline(steps: Step[], assumptions: MockPodAssumptions): Prom
         break;
       case 'hide':
         visibility.set(false);
-        noteChanges();
+        changes.note();
         await vi.advanceTimersByTimeAsync(step.ms);
-        noteChanges();
+        changes.note();
         visibility.set(true);
         disturbedAt = Date.now();
         break;
@@ -180,12 +137,12 @@ async function runTimeline(steps: Step[], assumptions: MockPodAssumptions): Prom
       case 'wait':
         break;
     }
-    noteChanges();
+    changes.note();
     const ms = step.t === 'wait' ? step.ms : SECOND;
     // Check along the way, not only at the end of a long wait.
     for (let done = 0; done < ms; done += 30 * SECOND) {
       await vi.advanceTimersByTimeAsync(Math.min(30 * SECOND, ms - done));
-      noteChanges();
+      changes.note();
       check(label);
     }
   }
