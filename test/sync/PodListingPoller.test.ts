@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PresenceApiError, type SymphonyClient } from '../../src/client';
 import { LIST_LIMIT_MAX, type Presence } from '../../src/model';
 import { PresenceSync, createMemoryCoordinatorHub, type SyncEvent, type SyncMessage } from '../../src/sync';
-import { HOUR, MINUTE, SECOND, T0, podClient, readsOf, setupPod, startSync, usersOf } from './harness';
+import { HOUR, MINUTE, SECOND, T0, colleagueWithError, podClient, readsOf, setupPod, startSync, usersOf } from './harness';
 
 const engines: PresenceSync[] = [];
 const track = (s: PresenceSync) => (engines.push(s), s);
@@ -406,14 +406,8 @@ describe('the pod-wide listing', () => {
 
   it('a listed user’s error clears with word to listeners; an unchanged listing says nothing', async () => {
     const pod = setupPod();
-    const { internal } = usersOf(pod);
-    const id = internal[0]!;
     const sync = track(startSync(pod));
-    sync.retain(id);
-    await vi.advanceTimersByTimeAsync(SECOND);
-    pod.faults.add({ route: 'getUser', userId: id, status: 500, times: 1 });
-    await vi.advanceTimersByTimeAsync(MINUTE);
-    expect(sync.getState(id).error?.kind).toBe('server');
+    const id = await colleagueWithError(pod, sync);
     const events: SyncEvent[] = [];
     sync.subscribe((e) => events.push(e));
     sync.retainPodListing();

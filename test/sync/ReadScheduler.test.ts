@@ -8,6 +8,7 @@ import {
   SECOND,
   T0,
   budgetViolations,
+  colleagueWithError,
   memoryPersistence,
   podClient,
   readsOf,
@@ -403,14 +404,8 @@ describe('guards and failures that are not the user’s', () => {
 
   it('a recovered read clears the error on screen even when the status did not change', async () => {
     const pod = setupPod();
-    const { internal } = usersOf(pod);
-    const id = internal[0]!;
     const sync = track(startSync(pod));
-    sync.retain(id);
-    await vi.advanceTimersByTimeAsync(SECOND);
-    pod.faults.add({ route: 'getUser', userId: id, status: 500, times: 1 });
-    await vi.advanceTimersByTimeAsync(MINUTE);
-    expect(sync.getState(id).error?.kind).toBe('server');
+    const id = await colleagueWithError(pod, sync);
     const events: SyncEvent[] = [];
     sync.subscribe((e) => events.push(e));
     await vi.advanceTimersByTimeAsync(MINUTE);

@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { createSymphonyClient, type SymphonyClient } from '../../src/client';
 import { DEFAULT_SESSION_TOKEN, createMockPod, type MockPod, type MockPodOptions } from '../../src/mock-pod';
 import type { UserId } from '../../src/model';
@@ -60,6 +60,20 @@ export function usersOf(pod: MockPod) {
     (u) => u.tenantId !== pod.homeTenantId && pod.isConnected(pod.defaultUserId, u.id),
   );
   return { internal: home.map((u) => u.id), external: external.map((u) => u.id) };
+}
+
+/**
+ * Shows an internal colleague in `sync`, then makes their next read fail (a 500): a value was
+ * shown, then the error. Where the tests of recovery start; returns the colleague.
+ */
+export async function colleagueWithError(pod: MockPod, sync: PresenceSync): Promise<UserId> {
+  const id = usersOf(pod).internal[0]!;
+  sync.retain(id);
+  await vi.advanceTimersByTimeAsync(SECOND);
+  pod.faults.add({ route: 'getUser', userId: id, status: 500, times: 1 });
+  await vi.advanceTimersByTimeAsync(MINUTE);
+  expect(sync.getState(id).error?.kind).toBe('server');
+  return id;
 }
 
 /** Checks the ledger against Symphony's external rules; returns human-readable violations. */
