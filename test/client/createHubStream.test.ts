@@ -304,6 +304,17 @@ describe('createHubStream on a scripted hub', () => {
     return connection;
   }
 
+  /** A stream `s1` ready (no reconnect jitter), whose subscription posts wait for `answer`. */
+  async function readyWithPostHeld() {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const hub = scriptedHub();
+    const answer = deferred<Response>();
+    hub.answerPost = () => answer.promise;
+    await openOn(hub);
+    hub.streams[0]!.event('ready', { stream: 's1' });
+    return { hub, answer };
+  }
+
   it('refuses a missing or empty url, and strips trailing slashes', async () => {
     for (const options of [undefined, {}, { url: '' }, { url: 5 }]) {
       expect(() => createHubStream(options as never)).toThrow(new TypeError('createHubSource: url is required'));
@@ -668,12 +679,7 @@ describe('createHubStream on a scripted hub', () => {
   });
 
   it('does not take an answer for a stream that was replaced meanwhile as the new stream’s state', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0);
-    const hub = scriptedHub();
-    const answer = deferred<Response>();
-    hub.answerPost = () => answer.promise;
-    await openOn(hub);
-    hub.streams[0]!.event('ready', { stream: 's1' });
+    const { hub, answer } = await readyWithPostHeld();
     const [a, b] = ['61', '62'] as [UserId, UserId];
     connection!.setUserIds([a]);
     await vi.advanceTimersByTimeAsync(100);
@@ -690,12 +696,7 @@ describe('createHubStream on a scripted hub', () => {
   });
 
   it('does not drop the new stream when the hub says an older one is gone (404)', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0);
-    const hub = scriptedHub();
-    const answer = deferred<Response>();
-    hub.answerPost = () => answer.promise;
-    await openOn(hub);
-    hub.streams[0]!.event('ready', { stream: 's1' });
+    const { hub, answer } = await readyWithPostHeld();
     connection!.setUserIds(['71' as UserId]);
     await vi.advanceTimersByTimeAsync(100);
     hub.streams[0]!.end();

@@ -192,6 +192,20 @@ describe('HubFeed against a scripted connection', () => {
     };
   }
 
+  /** A leading and a following tab on one scripted hub, both showing `id`, `settleMs` later; and the hub's connection. */
+  async function twoTabsShowing(pod: MockPod, id: UserId, settleMs: number) {
+    const hub = scriptedHub();
+    const tabs = createMemoryCoordinatorHub();
+    const leader = track(startSync(pod, { coordinator: tabs.connect(), source: hub.source }));
+    await vi.advanceTimersByTimeAsync(0);
+    const follower = track(startSync(pod, { coordinator: tabs.connect(), source: hub.source }));
+    leader.retain(id);
+    follower.retain(id);
+    await vi.advanceTimersByTimeAsync(settleMs);
+    const [conn] = hub.connections as [Scripted];
+    return { leader, follower, conn };
+  }
+
   const presenceOf = (userId: UserId, category: string, observedAt?: number): Presence => ({
     ...makePresence(userId, category, T0 - HOUR),
     ...(observedAt === undefined ? {} : { observedAt }),
@@ -234,15 +248,7 @@ describe('HubFeed against a scripted connection', () => {
     const pod = setupPod();
     const { external } = usersOf(pod);
     const id = external[0]!;
-    const hub = scriptedHub();
-    const tabs = createMemoryCoordinatorHub();
-    const leader = track(startSync(pod, { coordinator: tabs.connect(), source: hub.source }));
-    await vi.advanceTimersByTimeAsync(0);
-    const follower = track(startSync(pod, { coordinator: tabs.connect(), source: hub.source }));
-    leader.retain(id);
-    follower.retain(id);
-    await vi.advanceTimersByTimeAsync(10 * SECOND);
-    const [conn] = hub.connections as [Scripted];
+    const { leader, follower, conn } = await twoTabsShowing(pod, id, 10 * SECOND);
     const events: SyncEvent[] = [];
     leader.subscribe((e) => events.push(e));
     conn.handlers.presence([presenceOf(id, 'BUSY', T0 + 5 * SECOND)]);
@@ -274,15 +280,7 @@ describe('HubFeed against a scripted connection', () => {
     const pod = setupPod();
     const { internal } = usersOf(pod);
     const id = internal[0]!;
-    const hub = scriptedHub();
-    const tabs = createMemoryCoordinatorHub();
-    const leader = track(startSync(pod, { coordinator: tabs.connect(), source: hub.source }));
-    await vi.advanceTimersByTimeAsync(0);
-    const follower = track(startSync(pod, { coordinator: tabs.connect(), source: hub.source }));
-    leader.retain(id);
-    follower.retain(id);
-    await vi.advanceTimersByTimeAsync(SECOND);
-    const [conn] = hub.connections as [Scripted];
+    const { leader, follower, conn } = await twoTabsShowing(pod, id, SECOND);
     const busy = presenceOf(id, 'BUSY', Date.now());
     conn.handlers.presence([busy]);
     const forbidden = new PresenceApiError({ kind: 'forbidden', status: 403, endpoint: 'hub' });

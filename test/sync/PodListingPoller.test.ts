@@ -21,6 +21,22 @@ afterEach(() => {
 const listings = (pod: ReturnType<typeof setupPod>) => pod.ledger.filter((e) => e.route === 'listAll');
 const HIDDEN = { isVisible: () => false, subscribe: () => () => undefined };
 
+/** A leading tab, a follower, and the wish lists the follower sends from now on (its first ones past). */
+async function followerAndItsWants(pod: ReturnType<typeof setupPod>) {
+  const hub = createMemoryCoordinatorHub();
+  track(startSync(pod, { coordinator: hub.connect() }));
+  await vi.advanceTimersByTimeAsync(0);
+  const tab = hub.connect();
+  const follower = track(startSync(pod, { coordinator: tab }));
+  const wants: string[][] = [];
+  hub.connect().onMessage((m: SyncMessage) => {
+    if (m.t === 'want' && m.tab === tab.tabId) wants.push(m.keys);
+  });
+  await vi.advanceTimersByTimeAsync(SECOND);
+  wants.length = 0;
+  return { follower, wants };
+}
+
 describe('the pod-wide listing', () => {
   it('is read at once and then every internal interval while shown, and not after release', async () => {
     const pod = setupPod();
@@ -230,17 +246,7 @@ describe('the pod-wide listing', () => {
 
   it('a follower tells the leader at once when it starts and when it stops wanting it, and only then', async () => {
     const pod = setupPod();
-    const hub = createMemoryCoordinatorHub();
-    track(startSync(pod, { coordinator: hub.connect() }));
-    await vi.advanceTimersByTimeAsync(0);
-    const tab = hub.connect();
-    const follower = track(startSync(pod, { coordinator: tab }));
-    const wants: string[][] = [];
-    hub.connect().onMessage((m: SyncMessage) => {
-      if (m.t === 'want' && m.tab === tab.tabId) wants.push(m.keys);
-    });
-    await vi.advanceTimersByTimeAsync(SECOND);
-    wants.length = 0;
+    const { follower, wants } = await followerAndItsWants(pod);
     const first = follower.retainPodListing();
     await vi.advanceTimersByTimeAsync(SECOND);
     // The key other tabs (of any version) know the listing by; the leader reads it at once.
@@ -259,17 +265,7 @@ describe('the pod-wide listing', () => {
 
   it('a follower’s waiters: the first tells the leader, the last to abort too, and no one else', async () => {
     const pod = setupPod();
-    const hub = createMemoryCoordinatorHub();
-    track(startSync(pod, { coordinator: hub.connect() }));
-    await vi.advanceTimersByTimeAsync(0);
-    const tab = hub.connect();
-    const follower = track(startSync(pod, { coordinator: tab }));
-    const wants: string[][] = [];
-    hub.connect().onMessage((m: SyncMessage) => {
-      if (m.t === 'want' && m.tab === tab.tabId) wants.push(m.keys);
-    });
-    await vi.advanceTimersByTimeAsync(SECOND);
-    wants.length = 0;
+    const { follower, wants } = await followerAndItsWants(pod);
     pod.faults.add({ route: 'listAll', latencyMs: 15 * SECOND, times: 1 });
     const step = () => vi.advanceTimersByTimeAsync(SECOND);
     const read = (c: AbortController) => follower.readPodListing(c.signal).catch((e: unknown) => e);
